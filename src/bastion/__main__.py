@@ -1,0 +1,3 @@
+from bastion.app.cli.main import run
+
+run()

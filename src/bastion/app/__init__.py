@@ -1,0 +1,1 @@
+"""Application layer: settings (the only place that reads configuration), wiring, CLI."""
