@@ -1,0 +1,1 @@
+"""Authority: tool registry and dispatcher, policy, approvals, taint, budgets, audit."""

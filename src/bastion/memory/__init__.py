@@ -1,0 +1,1 @@
+"""The workspace: path-addressed documents and hybrid (full-text + vector) search."""

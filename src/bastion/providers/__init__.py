@@ -1,0 +1,1 @@
+"""LLM adapters over the official SDKs."""

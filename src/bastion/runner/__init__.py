@@ -1,0 +1,1 @@
+"""Hosts the agent loop: gives it its ports and saves each turn."""

@@ -1,0 +1,1 @@
+"""Leak detection, prompt-injection defense, validation, policy and wrapping. Pure: no I/O."""

@@ -1,0 +1,1 @@
+"""Runs authorised tool calls in WebAssembly components."""

@@ -1,0 +1,1 @@
+"""SQLite (and later PostgreSQL) repositories and versioned migrations."""

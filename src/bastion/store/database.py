@@ -1,0 +1,178 @@
+"""The embedded database: one SQLite file in WAL mode, versioned migrations applied at open.
+
+Repositories (one module per noun under ``bastion.store``) take a ``Database`` and use
+``transaction()`` for every write, so a crash at any point leaves either the whole write or none
+of it. Migrations are the ``NNNN_name.sql`` files of ``bastion/store/migrations``, applied in
+order, each in its own transaction, and recorded in ``schema_migrations``.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import logging
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bastion.contracts.errors import ConfigError, StoreError
+from bastion.store.sqlite_driver import driver
+
+__all__ = ["Database", "Row"]
+
+logger = logging.getLogger(__name__)
+
+Row = sqlite3.Row
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def _load_vector_extension(connection: sqlite3.Connection) -> bool:
+    try:
+        import sqlite_vec
+
+        connection.enable_load_extension(True)
+        sqlite_vec.load(connection)
+        connection.enable_load_extension(False)
+    except (ImportError, AttributeError, driver.OperationalError) as exc:
+        logger.warning("sqlite-vec unavailable, vector search disabled: %s", exc)
+        return False
+    return True
+
+
+class Database:
+    """A thread-safe handle on one SQLite database file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._connection: sqlite3.Connection = driver.connect(
+                str(path), check_same_thread=False, isolation_level=None, timeout=30.0
+            )
+        except driver.Error as exc:
+            raise StoreError(f"cannot open database {path}: {exc}") from exc
+        self._connection.row_factory = driver.Row
+        self._lock = threading.RLock()
+        self._depth = 0
+        self.has_vectors = _load_vector_extension(self._connection)
+        try:
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            self._connection.execute("PRAGMA synchronous=NORMAL")
+            self._connection.execute("PRAGMA foreign_keys=ON")
+            self._connection.execute("PRAGMA busy_timeout=30000")
+        except driver.DatabaseError as exc:
+            raise StoreError(f"{path} is not a usable SQLite database: {exc}") from exc
+        self._migrate()
+
+    @classmethod
+    def from_url(cls, url: str) -> Database:
+        if url.startswith("sqlite:///"):
+            return cls(Path(url.removeprefix("sqlite:///")))
+        raise ConfigError(
+            f"database URL {url.split(':', 1)[0]}://… is not supported yet; use sqlite:///PATH"
+        )
+
+    # -- queries -----------------------------------------------------------------------------
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        with self._lock:
+            try:
+                return self._connection.execute(sql, params)
+            except driver.Error as exc:
+                raise StoreError(f"database error: {exc}") from exc
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self.execute(sql, params).fetchall()
+
+    def query_one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        with self._lock:
+            row: sqlite3.Row | None = self.execute(sql, params).fetchone()
+            return row
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception. Nested calls join the outer."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self
+                finally:
+                    self._depth -= 1
+                return
+            self.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self
+            except BaseException:
+                self._depth = 0
+                self._connection.execute("ROLLBACK")
+                raise
+            self._depth = 0
+            try:
+                self._connection.execute("COMMIT")
+            except driver.Error as exc:
+                self._connection.execute("ROLLBACK")
+                raise StoreError(f"commit failed: {exc}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+    # -- migrations --------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        self.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations ("
+            " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+            " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
+        )
+        applied = {row["version"] for row in self.query("SELECT version FROM schema_migrations")}
+        for version, name, sql in _migrations():
+            if version in applied:
+                continue
+            if "vec0" in sql and not self.has_vectors:
+                raise StoreError(f"migration {name} needs sqlite-vec, which did not load")
+            with self.transaction():
+                for statement in _statements(sql):
+                    self.execute(statement)
+                self.execute(
+                    "INSERT INTO schema_migrations(version, name) VALUES (?, ?)", (version, name)
+                )
+            logger.info("applied migration %s", name)
+
+    @property
+    def schema_version(self) -> int:
+        row = self.query_one("SELECT MAX(version) AS v FROM schema_migrations")
+        return int(row["v"]) if row and row["v"] is not None else 0
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    found: list[tuple[int, str, str]] = []
+    for entry in importlib.resources.files("bastion.store.migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [version for version, _, _ in found]
+    if len(set(versions)) != len(versions):
+        raise StoreError("two migrations share a version number; renumber one")
+    return found
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements; ``sqlite3.complete_statement`` keeps triggers whole."""
+    statements: list[str] = []
+    buffer = ""
+    for line in sql.splitlines(keepends=True):
+        if not buffer and line.strip().startswith("--"):
+            continue
+        buffer += line
+        if driver.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

@@ -1,0 +1,1 @@
+"""Encrypted secrets. Only kernel and app import this package."""
