@@ -1,8 +1,8 @@
 """Settings: the only place that reads configuration.
 
-Sources, strongest first: environment variables of the contract, then ``$BASTION_HOME/settings.toml``,
-then defaults. Everything is validated at start; an error names the bad key and the fix. Lower
-layers never read settings: the wiring hands them plain values.
+Sources, strongest first: environment variables of the contract, then
+``$BASTION_HOME/settings.toml``, then defaults. Everything is validated at start; an error names
+the bad key and the fix. Lower layers never read settings: the wiring hands them plain values.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class LLMSettings(_Section):
     model: str | None = None
     # The API key itself never lives in settings.toml: it comes from BASTION_LLM_API_KEY or the
     # vault (secret name below), where `bastion onboard` puts it.
-    api_key_secret: str = "llm_api_key"
+    api_key_secret: str = "llm_api_key"  # noqa: S105 - a secret name, not a value
     context_window: int = Field(default=128_000, ge=1024)
     max_output_tokens: int = Field(default=4096, ge=16)
     timeout_s: float = Field(default=60.0, gt=0)

@@ -117,7 +117,7 @@ class CapabilityDenied(PolicyRefusal):
 
 
 class LimitExceeded(PolicyRefusal):
-    """A named limit fired: fuel, timeout, memory, output, http_requests, log, invoke_depth, rate."""
+    """A named limit fired: fuel, timeout, memory, output, http_requests, log, invoke_depth…"""
 
     def __init__(self, limit: str, detail: str) -> None:
         super().__init__(f"limit '{limit}' exceeded: {detail}")
