@@ -6,14 +6,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bastion.contracts.authorization import CallContext
+from bastion.contracts.authorization import Authorized, CallContext
 from bastion.contracts.messages import Completion, Message, ToolCallRequest
-from bastion.contracts.tools import ToolSchema
+from bastion.contracts.tools import ToolOutput, ToolSchema, ToolSpec
 
 __all__ = [
     "ChatModel",
     "CompletionRequest",
     "TextSink",
+    "ToolExecutor",
+    "ToolInvoker",
     "ToolPort",
     "ToolResult",
     "TurnObserver",
@@ -78,3 +80,19 @@ class TurnObserver:
     on_tool_end: Callable[[ToolResult], None] | None = None
     on_notice: TextSink | None = None
     extra: dict[str, str] = field(default_factory=dict)
+
+
+class ToolExecutor(Protocol):
+    """Runs one kind of tool (built-in, WASM, MCP…). ``execute`` must call
+    ``authorized.consume()`` before doing anything, so only kernel-authorised calls run."""
+
+    @property
+    def spec(self) -> ToolSpec: ...
+
+    async def execute(self, authorized: Authorized) -> ToolOutput: ...
+
+
+class ToolInvoker(Protocol):
+    """A way back into the dispatcher for nested calls (a WASM tool's ``tool-invoke``)."""
+
+    async def invoke(self, tool: str, params_json: str, context: CallContext) -> ToolResult: ...

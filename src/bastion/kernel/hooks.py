@@ -21,6 +21,8 @@ from bastion.contracts.json_types import JsonValue
 from bastion.contracts.tools import ToolOutput, ToolSpec
 
 __all__ = [
+    "ApprovalOutcome",
+    "Approver",
     "AuditSink",
     "CallGuard",
     "CallRecord",
@@ -103,3 +105,19 @@ class AuditSink(Protocol):
     """Appends an event to the signed audit log. Payloads must already be redacted."""
 
     def append(self, kind: str, payload: Mapping[str, JsonValue]) -> None: ...
+
+
+class ApprovalOutcome(StrEnum):
+    APPROVED = "approved"  # consumed: the dispatcher executes this exact call now
+    DENIED = "denied"
+    PENDING = "pending"  # no one to ask now; the model is told how the user can decide
+
+
+class Approver(Protocol):
+    """Asks the user about a call a guard flagged (REPL prompt, web UI, or nobody: PENDING).
+
+    An APPROVED answer means the approval bound to this exact call (thread, channel, user, tool,
+    argument digest) was consumed; the dispatcher then executes ``call`` itself, unchanged.
+    """
+
+    async def decide(self, call: ProposedCall, decision: GuardDecision) -> ApprovalOutcome: ...
