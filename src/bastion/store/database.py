@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.resources
 import logging
+import os
 import re
 import sqlite3
 import threading
@@ -47,7 +48,7 @@ class Database:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(path)
         try:
             self._connection: sqlite3.Connection = driver.connect(
                 str(path), check_same_thread=False, isolation_level=None, timeout=30.0
@@ -60,7 +61,9 @@ class Database:
         self.has_vectors = _load_vector_extension(self._connection)
         try:
             self._connection.execute("PRAGMA journal_mode=WAL")
-            self._connection.execute("PRAGMA synchronous=NORMAL")
+            # FULL: every COMMIT is on disk before it returns, so a committed turn survives a
+            # power cut too, not only a killed process. Turns are rare next to LLM latency.
+            self._connection.execute("PRAGMA synchronous=FULL")
             self._connection.execute("PRAGMA foreign_keys=ON")
             self._connection.execute("PRAGMA busy_timeout=30000")
         except driver.DatabaseError as exc:
@@ -80,6 +83,13 @@ class Database:
         with self._lock:
             try:
                 return self._connection.execute(sql, params)
+            except driver.Error as exc:
+                raise StoreError(f"database error: {exc}") from exc
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self._lock:
+            try:
+                self._connection.executemany(sql, rows)
             except driver.Error as exc:
                 raise StoreError(f"database error: {exc}") from exc
 
@@ -136,6 +146,9 @@ class Database:
             if "vec0" in sql and not self.has_vectors:
                 raise StoreError(f"migration {name} needs sqlite-vec, which did not load")
             with self.transaction():
+                # Another process may have applied it while we waited for the write lock.
+                if self.query_one("SELECT 1 FROM schema_migrations WHERE version = ?", (version,)):
+                    continue
                 for statement in _statements(sql):
                     self.execute(statement)
                 self.execute(
@@ -147,6 +160,18 @@ class Database:
     def schema_version(self) -> int:
         row = self.query_one("SELECT MAX(version) AS v FROM schema_migrations")
         return int(row["v"]) if row and row["v"] is not None else 0
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable by its owner only. It holds conversations and the
+    vault's ciphertexts; SQLite gives its -wal and -shm files the same mode."""
+    if str(path) == ":memory:":
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    except OSError as exc:
+        raise StoreError(f"cannot create database {path}: {exc.strerror}") from exc
 
 
 def _migrations() -> list[tuple[int, str, str]]:
