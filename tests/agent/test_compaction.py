@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from scripted_model import ScriptedModel, answer
+from tests.agent.scripted_model import ScriptedModel, answer
 
 from bastion.agent.compaction import Compactor, estimate_tokens, plan_compaction, split_turns
 from bastion.contracts.messages import Message, ToolCallRequest
@@ -21,7 +21,8 @@ def turn(n: int, with_tool: bool = False) -> list[Message]:
     return messages
 
 
-HISTORY = [m for n in range(6) for m in turn(n, with_tool=n % 2 == 0)]
+TURNS = [turn(n, with_tool=n % 2 == 0) for n in range(6)]
+HISTORY = [m for t in TURNS for m in t]
 
 
 def test_turns_start_at_user_messages() -> None:
@@ -32,7 +33,7 @@ def test_turns_start_at_user_messages() -> None:
 
 def test_plan_keeps_recent_turns_and_tool_pairs_together() -> None:
     for keep in range(1, 6):
-        plan = plan_compaction(HISTORY, keep)
+        plan = plan_compaction(split_turns(HISTORY), keep)
         assert plan is not None
         assert plan.older + plan.recent == tuple(HISTORY)
         assert plan.recent[0].role == "user"
@@ -40,7 +41,8 @@ def test_plan_keeps_recent_turns_and_tool_pairs_together() -> None:
         older_ids = {c.id for m in plan.older for c in m.tool_calls}
         recent_answers = {m.tool_call_id for m in plan.recent if m.role == "tool"}
         assert not older_ids & recent_answers
-    assert plan_compaction(HISTORY, 6) is None
+        assert plan.older_turns == 6 - keep
+    assert plan_compaction(TURNS, 6) is None
 
 
 def test_threshold_is_relative_to_the_context_window() -> None:
@@ -52,10 +54,10 @@ def test_threshold_is_relative_to_the_context_window() -> None:
 
 def test_compact_summarises_older_turns_with_one_call() -> None:
     model = ScriptedModel([answer("  they asked six questions  ")])
-    result = asyncio.run(Compactor(model, 0.8, 2).compact("before that: hello", HISTORY))
+    result = asyncio.run(Compactor(model, 0.8, 2).compact("before that: hello", TURNS))
     assert result is not None
     assert result.summary == "they asked six questions"
-    assert result.summarised == len(HISTORY) - len(turn(4, True)) - len(turn(5))
+    assert result.summarised_turns == 4
     assert len(model.requests) == 1
     transcript = model.requests[0].messages[1].content
     assert "before that: hello" in transcript
@@ -66,5 +68,5 @@ def test_compact_summarises_older_turns_with_one_call() -> None:
 
 def test_nothing_to_compact_makes_no_call() -> None:
     model = ScriptedModel([])
-    assert asyncio.run(Compactor(model, 0.8, 4).compact(None, HISTORY[:4])) is None
+    assert asyncio.run(Compactor(model, 0.8, 4).compact(None, TURNS[:4])) is None
     assert model.requests == []

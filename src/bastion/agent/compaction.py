@@ -19,6 +19,7 @@ __all__ = [
     "CompactionPlan",
     "CompactionResult",
     "Compactor",
+    "Turn",
     "estimate_tokens",
     "plan_compaction",
     "split_turns",
@@ -57,27 +58,31 @@ def split_turns(history: Sequence[Message]) -> list[tuple[Message, ...]]:
     return [tuple(turn) for turn in turns]
 
 
+Turn = Sequence[Message]
+
+
 @dataclass(frozen=True, slots=True)
 class CompactionPlan:
     older: tuple[Message, ...]  # to be summarised
     recent: tuple[Message, ...]  # kept verbatim
+    older_turns: int  # how many leading turns ``older`` holds
 
 
-def plan_compaction(history: Sequence[Message], keep_recent_turns: int) -> CompactionPlan | None:
-    """Split history into older turns and the recent ones; None when nothing is old enough."""
-    turns = split_turns(history)
+def plan_compaction(turns: Sequence[Turn], keep_recent_turns: int) -> CompactionPlan | None:
+    """Split whole turns into older ones and the recent ones; None when nothing is old enough.
+    Cutting only between turns is what keeps tool calls with their results."""
     if len(turns) <= keep_recent_turns:
         return None
     cut = len(turns) - keep_recent_turns
     older = tuple(m for turn in turns[:cut] for m in turn)
     recent = tuple(m for turn in turns[cut:] for m in turn)
-    return CompactionPlan(older=older, recent=recent)
+    return CompactionPlan(older=older, recent=recent, older_turns=cut)
 
 
 @dataclass(frozen=True, slots=True)
 class CompactionResult:
     summary: str
-    summarised: int  # how many leading messages of the history the summary now covers
+    summarised_turns: int  # how many leading turns the summary now stands for
     usage: Usage
 
 
@@ -106,10 +111,11 @@ class Compactor:
         return prompt_tokens >= self._threshold * self._model.context_window
 
     async def compact(
-        self, previous_summary: str | None, history: Sequence[Message]
+        self, previous_summary: str | None, turns: Sequence[Turn]
     ) -> CompactionResult | None:
-        """Summarise everything but the recent turns. None when there is nothing to fold."""
-        plan = plan_compaction(history, self._keep)
+        """Summarise all but the recent turns (and the previous summary, which they follow)
+        with one model call. None when there is nothing to fold."""
+        plan = plan_compaction(turns, self._keep)
         if plan is None:
             return None
         request = CompletionRequest(
@@ -121,6 +127,6 @@ class Compactor:
         completion = await self._model.complete(request)
         return CompactionResult(
             summary=completion.message.content.strip(),
-            summarised=len(plan.older),
+            summarised_turns=plan.older_turns,
             usage=completion.usage,
         )

@@ -6,7 +6,7 @@ import asyncio
 import time
 
 import pytest
-from scripted_model import FakeTools, ScriptedModel, answer, calls, echo, sleeper
+from tests.agent.scripted_model import FakeTools, ScriptedModel, answer, calls, echo, sleeper
 
 from bastion.agent import AgentLoop, LoopSettings, PromptContext
 from bastion.agent.context import BOUNDARY_RULE, IdentityDocument
