@@ -1,0 +1,63 @@
+"""A real HTTP server on 127.0.0.1 for egress tests: it echoes what it received, redirects,
+or reflects a header back, depending on the path."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "loopback-test"
+
+    def log_message(self, format: str, *args: object) -> None:
+        return
+
+    def _reply(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _handle(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        self.server.seen.append(self.path)  # type: ignore[attr-defined]
+        if self.path.startswith("/redirect?to="):
+            target = self.path.split("=", 1)[1]
+            self._reply(302, b"", {"Location": target})
+        elif self.path.startswith("/reflect"):
+            auth = self.headers.get("Authorization", "")
+            self._reply(200, f"you sent: {auth}".encode(), {"X-Echo": auth})
+        elif self.path.startswith("/big"):
+            self._reply(200, b"x" * 50_000)
+        else:
+            echo = {
+                "method": self.command,
+                "path": self.path,
+                "headers": {k.lower(): v for k, v in self.headers.items()},
+                "body": body.decode("utf-8", "replace"),
+            }
+            self._reply(200, json.dumps(echo).encode(), {"Content-Type": "application/json"})
+
+    do_GET = _handle  # noqa: N815 - stdlib handler names
+    do_POST = _handle  # noqa: N815
+
+
+@contextmanager
+def loopback_server() -> Iterator[ThreadingHTTPServer]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.seen = []  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
