@@ -90,7 +90,9 @@ def fts5_expression(terms: Sequence[str]) -> str:
     tokens, so ``E-4012`` still matches as a unit), joined with OR. Inside an FTS5 string every
     character is literal except ``"``, which is escaped by doubling; so no operator, column
     filter, prefix star or parenthesis of the user's can reach the query parser."""
-    quoted = ['"' + term.replace('"', '""') + '"' for term in terms[:_MAX_TERMS] if term.strip()]
+    # NUL would end the string early at the C level: it is dropped, not escaped.
+    cleaned = [term.replace("\x00", "") for term in terms[:_MAX_TERMS]]
+    quoted = ['"' + term.replace('"', '""') + '"' for term in cleaned if term.strip()]
     return " OR ".join(quoted)
 
 
