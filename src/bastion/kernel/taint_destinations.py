@@ -145,5 +145,8 @@ def named_by_user(destination: Destination, user_texts: Sequence[str]) -> bool:
     if destination.kind == "command":
         return any(destination.value in " ".join(text.split()) for text in user_texts)
     value = re.escape(destination.value)
-    pattern = re.compile(rf"(?<![\w.@/-]){value}(?![\w@/-]|\.[\w-])", re.IGNORECASE)
+    # A host may be followed by a path or port ("evil.example/x"); a path or recipient may not
+    # be a prefix of a longer one ("notes/a.md" does not name "notes/a.md/b").
+    after = r"(?![\w@-]|\.[\w-])" if destination.kind == "host" else r"(?![\w@/-]|\.[\w-])"
+    pattern = re.compile(rf"(?<![\w.@/-]){value}{after}", re.IGNORECASE)
     return any(pattern.search(text) for text in user_texts)
