@@ -14,7 +14,15 @@ from bastion.contracts.errors import BastionError
 __all__ = ["app", "run"]
 
 # Each module defines `register(app: typer.Typer) -> None`. Add a line when you add a group.
-_COMMAND_MODULES: tuple[str, ...] = ("secret_cmd", "memory_cmd", "audit_cmd", "approvals_cmd")
+_COMMAND_MODULES: tuple[str, ...] = (
+    "secret_cmd",
+    "memory_cmd",
+    "audit_cmd",
+    "approvals_cmd",
+    "chat_cmd",
+    "doctor_cmd",
+    "onboard_cmd",
+)
 
 app = typer.Typer(
     name="bastion",
