@@ -9,6 +9,7 @@ order, each in its own transaction, and recorded in ``schema_migrations``.
 from __future__ import annotations
 
 import importlib.resources
+import importlib.util
 import logging
 import os
 import re
@@ -30,14 +31,25 @@ Row = sqlite3.Row
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
-def _load_vector_extension(connection: sqlite3.Connection) -> bool:
-    try:
-        import sqlite_vec
+def _vector_extension_path() -> str | None:
+    """Where sqlite-vec's loadable library is, found without importing the ``sqlite_vec``
+    package (its ``__init__`` imports numpy, a third of a second on every command)."""
+    spec = importlib.util.find_spec("sqlite_vec")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return str(Path(next(iter(spec.submodule_search_locations))) / "vec0")
 
+
+def _load_vector_extension(connection: sqlite3.Connection) -> bool:
+    path = _vector_extension_path()
+    if path is None:
+        logger.warning("sqlite-vec is not installed, vector search disabled")
+        return False
+    try:
         connection.enable_load_extension(True)
-        sqlite_vec.load(connection)
+        connection.load_extension(path)
         connection.enable_load_extension(False)
-    except (ImportError, AttributeError, driver.OperationalError) as exc:
+    except (AttributeError, driver.OperationalError) as exc:
         logger.warning("sqlite-vec unavailable, vector search disabled: %s", exc)
         return False
     return True
