@@ -22,6 +22,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "chat_cmd",
     "doctor_cmd",
     "onboard_cmd",
+    "safety_cmd",
 )
 
 app = typer.Typer(

@@ -1,0 +1,87 @@
+"""Decoding of text that may hide instructions: base64, hex, ROT13 and Unicode tag characters.
+
+The sanitizer re-checks whatever decodes to readable text, so "aWdub3JlIGFsbC..." is judged
+by what it says. Candidates are found by RE2 (linear); each decode is bounded by the span.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterator
+
+import re2
+
+__all__ = ["DecodedSpan", "decoded_spans", "rot13", "tag_smuggled_text"]
+
+_BASE64 = re2.compile(r"[A-Za-z0-9+/_\-]{24,}={0,2}")
+_HEX = re2.compile(r"(?:[0-9A-Fa-f]{2}[ :]?){16,}|(?:\\x[0-9A-Fa-f]{2}){12,}")
+# Unicode "tag" characters mirror ASCII and render as nothing: a known way to hide a prompt.
+_TAGS = re2.compile("[\U000e0020-\U000e007e]{4,}")
+_ROT13 = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    b"NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
+)
+_MAX_DECODE = 64 * 1024  # longer blobs are judged on their first 64 KiB
+
+
+DecodedSpan = tuple[int, int, str, str]  # start, end, encoding, decoded text
+
+
+def _readable(raw: bytes) -> str | None:
+    """Decoded bytes that are text a model would read: printable, with some spaces."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if len(text) < 12 or " " not in text:
+        return None
+    printable = sum(1 for c in text if c.isprintable() or c in "\n\t")
+    return text if printable >= 0.95 * len(text) else None
+
+
+def _b64(token: str) -> bytes | None:
+    token = token[:_MAX_DECODE].rstrip("=")
+    token = token[: len(token) - len(token) % 4] if len(token) % 4 == 1 else token
+    alt = "-_" if ("-" in token or "_" in token) else None
+    padded = token + "=" * (-len(token) % 4)
+    try:
+        return base64.b64decode(padded, altchars=b"-_" if alt else None, validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _hex(token: str) -> bytes | None:
+    digits = token.replace("\\x", "").replace(" ", "").replace(":", "")[:_MAX_DECODE]
+    try:
+        return bytes.fromhex(digits[: len(digits) - len(digits) % 2])
+    except ValueError:
+        return None
+
+
+def decoded_spans(text: str) -> Iterator[DecodedSpan]:
+    """Spans of ``text`` that decode (base64 or hex) to readable text."""
+    for match in _HEX.finditer(text):
+        raw = _hex(match.group(0))
+        decoded = _readable(raw) if raw is not None else None
+        if decoded is not None:
+            yield match.start(), match.end(), "hex", decoded
+    for match in _BASE64.finditer(text):
+        token = match.group(0)
+        if token.isalnum() and (token.isdigit() or token.isalpha()):
+            continue  # a word or a number, not an encoding
+        raw = _b64(token)
+        decoded = _readable(raw) if raw is not None else None
+        if decoded is not None:
+            yield match.start(), match.end(), "base64", decoded
+
+
+def rot13(text: str) -> bytes:
+    """ROT13 of the UTF-8 bytes (multi-byte sequences are untouched: only ASCII letters move)."""
+    return text.encode("utf-8", "replace").translate(_ROT13)
+
+
+def tag_smuggled_text(text: str) -> Iterator[tuple[int, int, str]]:
+    """Runs of Unicode tag characters and the ASCII text they spell."""
+    for match in _TAGS.finditer(text):
+        yield match.start(), match.end(), "".join(chr(ord(c) - 0xE0000) for c in match.group(0))

@@ -1,0 +1,188 @@
+"""Secret-leak detection: known secrets by exact value first, then credential patterns.
+
+Every rule's pattern is compiled into one RE2 set, so clean text costs a single linear pass;
+only the rules that the set reports are run on their own to locate and validate matches.
+Matching runs on the normalised text and every finding is mapped back to offsets in the text
+as given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+
+import re2
+
+from bastion.contracts.errors import ConfigError
+from bastion.safety.exact_values import ExactValueMatcher
+from bastion.safety.findings import Finding, LeakAction, Severity, preview_of, strongest_action
+from bastion.safety.leak_rules import DEFAULT_LEAK_RULES, LeakRule
+from bastion.safety.normalize import NormalizedText, normalize
+
+__all__ = ["VAULT_SECRET_RULE", "LeakDetector", "LeakScan"]
+
+VAULT_SECRET_RULE = "vault_secret"  # noqa: S105 (a rule name, not a secret)
+_OPTIONS = re2.Options()
+_OPTIONS.max_mem = 256 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class LeakScan:
+    action: LeakAction
+    findings: tuple[Finding, ...]
+    redacted: str  # every redact/block finding replaced by [REDACTED:rule]
+
+    @property
+    def blocked(self) -> bool:
+        return self.action is LeakAction.BLOCK
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "action": self.action.value,
+            "findings": [f.to_json() for f in self.findings],
+            "redacted": self.redacted,
+        }
+
+
+def _parse_action(rule_name: str, value: str) -> LeakAction:
+    try:
+        return LeakAction(value)
+    except ValueError:
+        allowed = ", ".join(a.value for a in LeakAction)
+        raise ConfigError(
+            f"leak rule {rule_name!r}: action {value!r} is not one of {allowed}"
+        ) from None
+
+
+class LeakDetector:
+    """Finds secrets in text. Pure: the only state is the rule table and the known secrets."""
+
+    def __init__(
+        self,
+        known_secrets: Iterable[str] = (),
+        overrides: Mapping[str, str] | None = None,
+        rules: Iterable[LeakRule] = DEFAULT_LEAK_RULES,
+    ) -> None:
+        overrides = dict(overrides or {})
+        table = list(rules)
+        known = {r.name for r in table} | {VAULT_SECRET_RULE}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise ConfigError(f"unknown leak rule(s) in settings: {', '.join(unknown)}")
+        active: list[LeakRule] = []
+        for r in table:
+            action = _parse_action(r.name, overrides[r.name]) if r.name in overrides else r.action
+            if action is not LeakAction.ALLOW:
+                active.append(replace(r, action=action))
+        self._vault_action = _parse_action(
+            VAULT_SECRET_RULE, overrides.get(VAULT_SECRET_RULE, LeakAction.REDACT.value)
+        )
+        self._rules = tuple(active)
+        self._compiled = tuple(re2.compile(r.pattern, _OPTIONS) for r in active)
+        self._prefilter = re2.Set.SearchSet(_OPTIONS)
+        for r in active:
+            self._prefilter.Add(r.pattern)
+        self._prefilter.Compile()
+        self._exact = ExactValueMatcher(known_secrets)
+
+    @property
+    def rules(self) -> tuple[LeakRule, ...]:
+        return self._rules
+
+    def add_known_secret(self, value: str) -> bool:
+        """Detect ``value`` (and its encodings) from now on; False if too short to search."""
+        return self._exact.add(value)
+
+    def scan(self, text: str) -> LeakScan:
+        norm = normalize(text)
+        findings = self._exact_findings(norm)
+        if self._vault_action is LeakAction.ALLOW:
+            findings = []
+        findings += self._pattern_findings(norm)
+        kept = _drop_contained(findings)
+        return LeakScan(
+            action=strongest_action([f.action for f in kept]),
+            findings=tuple(kept),
+            redacted=redact_spans(text, kept),
+        )
+
+    def _exact_findings(self, norm: NormalizedText) -> list[Finding]:
+        spans = set(self._exact.find(norm.original))
+        if norm.changed:
+            spans.update(norm.to_original(s, e) for s, e in self._exact.find(norm.text))
+        return [
+            Finding(
+                VAULT_SECRET_RULE,
+                Severity.CRITICAL,
+                self._vault_action,
+                s,
+                e,
+                preview_of(norm.original[s:e]),
+            )
+            for s, e in sorted(spans)
+        ]
+
+    def _pattern_findings(self, norm: NormalizedText) -> list[Finding]:
+        hits = self._prefilter.Match(norm.text)
+        if not hits:
+            return []
+        found: list[Finding] = []
+        for index in sorted(hits):
+            leak_rule = self._rules[index]
+            for match in self._compiled[index].finditer(norm.text):
+                value = match.group(leak_rule.group)
+                if not value:
+                    continue
+                if leak_rule.validator is not None and not leak_rule.validator(value):
+                    continue
+                start, end = norm.to_original(*match.span(leak_rule.group))
+                preview = leak_rule.fixed_preview or preview_of(norm.original[start:end])
+                found.append(
+                    Finding(
+                        leak_rule.name, leak_rule.severity, leak_rule.action, start, end, preview
+                    )
+                )
+        return found
+
+
+def _drop_contained(findings: list[Finding]) -> list[Finding]:
+    """Drop a finding inside another one that acts at least as strongly (one secret, one report).
+
+    On identical spans the first reported wins (exact values, then rule-table order).
+    """
+    order = sorted(range(len(findings)), key=lambda i: (findings[i].start, -findings[i].end, i))
+    kept: list[Finding] = []
+    for i in order:
+        f = findings[i]
+        covered = any(
+            k.start <= f.start and f.end <= k.end and k.action.rank >= f.action.rank
+            for k in kept[-8:]
+        )
+        if not covered:
+            kept.append(f)
+    return kept
+
+
+def redact_spans(text: str, findings: Iterable[Finding]) -> str:
+    """Replace each redact/block finding's span (overlaps merged) with ``[REDACTED:rule]``."""
+    spans = sorted(
+        (f.start, f.end, f)
+        for f in findings
+        if f.action in (LeakAction.REDACT, LeakAction.BLOCK) and f.end > f.start
+    )
+    if not spans:
+        return text
+    parts: list[str] = []
+    cursor = 0
+    merged_start, merged_end, lead = spans[0]
+    for start, end, finding in spans[1:]:
+        if start < merged_end:
+            merged_end = max(merged_end, end)
+            if finding.action.rank > lead.action.rank:
+                lead = finding
+            continue
+        parts += [text[cursor:merged_start], f"[REDACTED:{lead.rule}]"]
+        cursor = merged_end
+        merged_start, merged_end, lead = start, end, finding
+    parts += [text[cursor:merged_start], f"[REDACTED:{lead.rule}]", text[merged_end:]]
+    return "".join(parts)

@@ -1,0 +1,52 @@
+"""The shape of one leak-detection rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bastion.safety.findings import LeakAction, Severity
+
+__all__ = ["LeakRule", "rule"]
+
+_TOKEN_END = r"(?:[^A-Za-z0-9_\-]|$)"  # noqa: S105 (a pattern, not a secret)
+
+
+@dataclass(frozen=True, slots=True)
+class LeakRule:
+    """A credential format: an RE2 pattern, where the secret sits in it, and a post-check.
+
+    ``group`` selects the capture group holding the secret (0: the whole match), so that a
+    connection string loses only its password. ``validator`` sees that secret only.
+    ``fixed_preview`` replaces the 4+4 preview (private keys show no characters at all).
+    """
+
+    name: str
+    severity: Severity
+    action: LeakAction
+    pattern: str
+    group: int = 0
+    validator: Callable[[str], bool] | None = None
+    fixed_preview: str | None = None
+
+
+def rule(
+    name: str,
+    pattern: str,
+    severity: Severity = Severity.CRITICAL,
+    action: LeakAction = LeakAction.BLOCK,
+    *,
+    group: int = 0,
+    validator: Callable[[str], bool] | None = None,
+    fixed_preview: str | None = None,
+    ended: bool = False,
+) -> LeakRule:
+    """Build a rule; ``ended`` requires that no token character follows the match.
+
+    RE2 has no lookahead, so the following character is consumed outside group 1, which then
+    holds the token (inner groups of ``pattern`` shift by one).
+    """
+    if ended:
+        pattern = f"({pattern}){_TOKEN_END}"
+        group = group + 1 if group else 1
+    return LeakRule(name, severity, action, pattern, group, validator, fixed_preview)

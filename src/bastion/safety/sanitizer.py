@@ -1,0 +1,194 @@
+"""Prompt-injection detection and escaping for outside content.
+
+Layers, because no single one holds: phrase and structure rules on normalised text (so
+zero-width characters and fullwidth letters do not hide a phrase), the same English rules over
+the ROT13 of the text, decoding of base64/hex spans and of Unicode tag characters with a
+re-check of what they say, and a raised verdict when several medium signals appear together.
+The text handed on has invisible characters removed and chat-template tokens escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import re2
+
+from bastion.safety.encoded_payloads import decoded_spans, rot13, tag_smuggled_text
+from bastion.safety.findings import Severity
+from bastion.safety.injection_rules import DEFAULT_INJECTION_RULES, InjectionRule
+from bastion.safety.normalize import normalize
+from bastion.safety.verdicts import Verdict, parse_verdicts, strongest_verdict
+
+__all__ = ["InjectionFinding", "SanitizeResult", "Sanitizer"]
+
+_MAX_DEPTH = 2  # base64 inside base64 is still decoded; deeper nesting is not plausible text
+_INVISIBLE = re2.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
+    "\ufe00-\ufe0f\U000e0000-\U000e007f]"
+)
+_SPECIAL_TOKEN = re2.compile(
+    r"<\|[A-Za-z_]{0,30}\|>|\[/?INST\]|<</?SYS>>|<(?:start|end)_of_turn>|"
+    r"\[/?(?:SYSTEM_PROMPT|AVAILABLE_TOOLS|TOOL_CALLS|TOOL_RESULTS)\]|</?tool_call>"
+)
+_ROLE_LINE = re2.compile(r"(?im)^([ \t>*#\-]*)((?:system|assistant|developer)\s*:)")
+_MANY_INVISIBLE = 3
+
+
+@dataclass(frozen=True, slots=True)
+class InjectionFinding:
+    rule: str
+    severity: Severity
+    start: int  # offsets into the text as given
+    end: int
+
+    def to_json(self) -> dict[str, str | int]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SanitizeResult:
+    verdict: Verdict
+    findings: tuple[InjectionFinding, ...]
+    sanitized: str  # the text as it would be handed to the model
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "verdict": self.verdict.value,
+            "findings": [f.to_json() for f in self.findings],
+            "sanitized": self.sanitized,
+        }
+
+
+def _compile_set(patterns: Iterable[str]) -> object:
+    rule_set = re2.Set.SearchSet()
+    for pattern in patterns:
+        rule_set.Add(pattern)
+    rule_set.Compile()
+    return rule_set
+
+
+class Sanitizer:
+    """Judges outside text for injection attempts; configurable severity → verdict map."""
+
+    def __init__(
+        self,
+        verdicts: Mapping[str, str] | None = None,
+        rules: Iterable[InjectionRule] = DEFAULT_INJECTION_RULES,
+    ) -> None:
+        self._verdicts = parse_verdicts(verdicts)
+        self._rules = tuple(rules)
+        self._compiled = tuple(re2.compile(r.pattern) for r in self._rules)
+        self._set = _compile_set(r.pattern for r in self._rules)
+        self._core = tuple(i for i, r in enumerate(self._rules) if r.core)
+        self._core_set = _compile_set(self._rules[i].pattern for i in self._core)
+
+    def check(self, text: str) -> SanitizeResult:
+        findings = self._hidden_text_findings(text)
+        norm = normalize(text)
+        for rule_name, severity, start, end in self._detect(norm.text, 0):
+            s, e = norm.to_original(start, end)
+            findings.append(InjectionFinding(rule_name, severity, s, e))
+        findings = _first_per_rule(findings)
+        findings += _combined_signal(findings)
+        verdict = strongest_verdict([self._verdicts[f.severity] for f in findings])
+        sanitized = _escape(text, any(f.rule == "role_marker" for f in findings))
+        if sanitized != text and verdict.rank < Verdict.SANITIZE.rank:
+            verdict = Verdict.SANITIZE
+        return SanitizeResult(verdict, tuple(findings), sanitized)
+
+    def _detect(self, text: str, depth: int) -> list[tuple[str, Severity, int, int]]:
+        found: list[tuple[str, Severity, int, int]] = []
+        for index in sorted(self._set.Match(text) or ()):  # type: ignore[attr-defined]
+            rule = self._rules[index]
+            match = self._compiled[index].search(text)
+            if match is not None:
+                found.append((rule.name, rule.severity, match.start(), match.end()))
+        found += self._rot13_findings(text)
+        if depth < _MAX_DEPTH:
+            for start, end, _encoding, decoded in decoded_spans(text):
+                inner = self._detect(normalize(decoded).text, depth + 1)
+                if any(sev.rank >= Severity.MEDIUM.rank for _, sev, _, _ in inner):
+                    found.append(("encoded_instruction", Severity.HIGH, start, end))
+        return found
+
+    def _rot13_findings(self, text: str) -> list[tuple[str, Severity, int, int]]:
+        turned = rot13(text)
+        hits = self._core_set.Match(turned)  # type: ignore[attr-defined]
+        if not hits:
+            return []
+        turned_text = turned.decode("utf-8", "replace")
+        found = []
+        for hit in sorted(hits):
+            index = self._core[hit]
+            match = self._compiled[index].search(turned_text)
+            if match is not None:
+                found.append(("rot13_instruction", Severity.HIGH, match.start(), match.end()))
+        return found
+
+    def _hidden_text_findings(self, text: str) -> list[InjectionFinding]:
+        if text.isascii():
+            index = text.find("\x00")
+            return (
+                []
+                if index < 0
+                else [InjectionFinding("null_byte", Severity.HIGH, index, index + 1)]
+            )
+        findings: list[InjectionFinding] = []
+        index = text.find("\x00")
+        if index >= 0:
+            findings.append(InjectionFinding("null_byte", Severity.HIGH, index, index + 1))
+        for start, end, spelled in tag_smuggled_text(text):
+            severity = Severity.HIGH if len(spelled.strip()) >= 4 else Severity.MEDIUM
+            findings.append(InjectionFinding("unicode_tag_smuggling", severity, start, end))
+        invisible = list(_INVISIBLE.finditer(text))
+        if len(invisible) >= _MANY_INVISIBLE:
+            first = invisible[0]
+            findings.append(
+                InjectionFinding("invisible_characters", Severity.LOW, first.start(), first.end())
+            )
+        return findings
+
+
+def _first_per_rule(findings: list[InjectionFinding]) -> list[InjectionFinding]:
+    """One finding per rule (the strongest, then the first): the report names what was seen."""
+    best: dict[str, InjectionFinding] = {}
+    for f in findings:
+        current = best.get(f.rule)
+        if current is None or f.severity.rank > current.severity.rank:
+            best[f.rule] = f
+    return sorted(best.values(), key=lambda f: (f.start, f.rule))
+
+
+def _combined_signal(findings: list[InjectionFinding]) -> list[InjectionFinding]:
+    """Two different medium signals together read as one deliberate attempt."""
+    mediums = [f for f in findings if f.severity is Severity.MEDIUM]
+    if len(mediums) < 2 or any(f.severity.rank > Severity.MEDIUM.rank for f in findings):
+        return []
+    return [
+        InjectionFinding(
+            "multiple_injection_signals", Severity.HIGH, mediums[0].start, mediums[-1].end
+        )
+    ]
+
+
+def _escape(text: str, escape_roles: bool) -> str:
+    if not text.isascii() or "\x00" in text or "\x7f" in text or _has_controls(text):
+        text = _INVISIBLE.sub("", text)
+    if "<" in text or "[" in text:
+        text = _SPECIAL_TOKEN.sub(lambda m: m.group(0)[0] + "\\" + m.group(0)[1:], text)
+    if escape_roles:
+        text = _ROLE_LINE.sub(r"\1[ESCAPED] \2", text)
+    return text
+
+
+_CONTROL = re2.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _has_controls(text: str) -> bool:
+    return _CONTROL.search(text) is not None
