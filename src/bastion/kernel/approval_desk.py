@@ -62,9 +62,12 @@ class ApprovalDesk:
         expiry_s: float = 600.0,
         auto_approve: Collection[str] = (),
         audit: AuditSink | None = None,
+        redactor: Callable[[str], str] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._repository = repository
+        # Summaries and reasons quote the arguments; they are stored and shown, so redact them.
+        self._redact = redactor or (lambda text: text)
         self._expiry_s = expiry_s
         self._global_auto_approve = frozenset(auto_approve)
         self._audit = audit
@@ -82,8 +85,8 @@ class ApprovalDesk:
             f"ap_{secrets.token_hex(6)}",
             binding,
             risk=call.spec.risk.value,
-            summary=describe_call(call),
-            reason=reason,
+            summary=self._redact(describe_call(call)),
+            reason=self._redact(reason),
             now=now,
             expires_at=now + self._expiry_s,
         )

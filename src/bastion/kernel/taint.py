@@ -122,7 +122,7 @@ class TaintGuard:
         effects = call.spec.side_effects
         if not call.context.tainted or not effects:
             return None
-        found = extract_destinations(call.arguments, shell=SideEffect.SHELL in effects)
+        found = extract_destinations(call.arguments, include_commands=SideEffect.SHELL in effects)
         if (
             effects == {SideEffect.FILE_WRITE}
             and found

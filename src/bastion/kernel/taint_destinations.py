@@ -98,7 +98,7 @@ def _normalise_path(path: str) -> str:
 
 
 def extract_destinations(
-    arguments: Mapping[str, JsonValue], *, shell: bool = False
+    arguments: Mapping[str, JsonValue], *, include_commands: bool = False
 ) -> set[Destination]:
     found: set[Destination] = set()
     for key, text in _strings(dict(arguments)):
@@ -116,7 +116,7 @@ def extract_destinations(
             found.add(Destination("recipient", stripped))
         elif key in _PATH_KEYS and not _URL.search(text):
             found.add(Destination("path", _normalise_path(stripped)))
-        elif shell and key in _COMMAND_KEYS:
+        elif include_commands and key in _COMMAND_KEYS:
             found.add(Destination("command", " ".join(stripped.split())))
             found |= {Destination("host", h.lower()) for h in _BARE_HOST.findall(text)}
     return found
