@@ -4,6 +4,8 @@ unsupported URLs refused with a clear error."""
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,3 +89,29 @@ def test_a_corrupt_file_is_a_store_error(db_path: Path, garbage: bytes) -> None:
     with pytest.raises(StoreError, match=str(db_path)):
         Database(db_path)
     assert db_path.read_bytes() == garbage  # nothing "repaired" over the user's file
+
+
+def test_processes_opening_a_fresh_file_together_migrate_it_once(db_path: Path) -> None:
+    # `bastion serve` and `bastion chat` started at the same moment on a new home.
+    script = (
+        "import sys; from pathlib import Path; from bastion.store.database import Database;"
+        "db = Database(Path(sys.argv[1])); print(db.schema_version); db.close()"
+    )
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(db_path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    results = [child.communicate(timeout=60) for child in children]
+    assert [child.returncode for child in children] == [0] * 4, [err for _, err in results]
+    assert len({out.strip() for out, _ in results}) == 1
+    db = Database(db_path)
+    try:
+        rows = db.query("SELECT version FROM schema_migrations")
+        assert len(rows) == len({row["version"] for row in rows}) >= 2
+    finally:
+        db.close()
