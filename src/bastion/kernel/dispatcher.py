@@ -25,7 +25,7 @@ from bastion.contracts.authorization import CallContext, arguments_digest
 from bastion.contracts.errors import BastionError, CapabilityDenied, LimitExceeded, PolicyRefusal
 from bastion.contracts.json_types import JsonValue
 from bastion.contracts.messages import ToolCallRequest
-from bastion.contracts.ports import ToolExecutor, ToolResult
+from bastion.contracts.ports import ToolExecutor, ToolInvoker, ToolPort, ToolResult
 from bastion.contracts.tools import Denial, ToolOutput, ToolSchema
 from bastion.kernel.call_parsing import MalformedCall, parse_call
 from bastion.kernel.hooks import (
@@ -329,3 +329,8 @@ class Dispatcher:
             "approval_id": outcome.approval_id,
             "duration_ms": round(duration_ms, 3),
         }
+
+
+def _conforms(dispatcher: Dispatcher) -> tuple[ToolPort, ToolInvoker]:
+    """Never called: mypy checks here that the dispatcher satisfies both ports it serves."""
+    return dispatcher, dispatcher
