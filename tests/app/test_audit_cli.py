@@ -1,0 +1,111 @@
+"""`bastion audit verify|show` on a real home: exit 0 and the contract's JSON when intact,
+exit 3 naming the first bad entry after the database file is tampered with."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from bastion.app.bootstrap import open_database, open_vault
+from bastion.app.cli.main import run
+from bastion.app.settings import load_settings
+from bastion.kernel.audit_keys import open_audit_log
+
+
+@pytest.fixture(autouse=True)
+def master_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BASTION_MASTER_KEY", secrets.token_hex(32))
+
+
+def bastion(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["bastion", *args])
+    with pytest.raises(SystemExit) as exited:
+        run()
+    out = capsys.readouterr()
+    code = exited.value.code
+    return (code if isinstance(code, int) else 0), out.out, out.err
+
+
+def _log_some(count: int) -> Path:
+    settings = load_settings()
+    db = open_database(settings)
+    try:
+        log = open_audit_log(db, open_vault(settings, db))
+        for i in range(count):
+            log.append("user.input", {"text": f"hello {i}"})
+    finally:
+        db.close()
+    assert settings.sqlite_path is not None
+    return settings.sqlite_path
+
+
+def test_verify_intact(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    _log_some(3)
+    code, out, _ = bastion(monkeypatch, capsys, "audit", "verify", "--json")
+    assert code == 0
+    assert json.loads(out) == {"ok": True, "entries": 3}
+    code, out, _ = bastion(monkeypatch, capsys, "audit", "verify")
+    assert (code, out.strip()) == (0, "audit log intact: 3 entries")
+
+
+def test_verify_on_a_fresh_home_is_ok(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = bastion(monkeypatch, capsys, "audit", "verify", "--json")
+    assert (code, json.loads(out)) == (0, {"ok": True, "entries": 0})
+
+
+def test_verify_names_the_edited_entry(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _log_some(4)
+    connection = sqlite3.connect(path)
+    connection.execute("DROP TRIGGER audit_log_no_update")
+    connection.execute("""UPDATE audit_log SET payload = '{"text":"edited"}' WHERE seq = 2""")
+    connection.commit()
+    connection.close()
+
+    code, out, err = bastion(monkeypatch, capsys, "audit", "verify", "--json")
+    assert code == 3
+    report = json.loads(out)
+    assert report["ok"] is False
+    assert report["bad_entry"] == 2
+    assert "entry 2" in err
+    code, out, _ = bastion(monkeypatch, capsys, "audit", "verify")
+    assert code == 3
+    assert "entry 2" in out
+
+
+def test_verify_names_a_cut_off_tail(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = _log_some(5)
+    connection = sqlite3.connect(path)
+    connection.execute("DROP TRIGGER audit_log_no_delete")
+    connection.execute("DELETE FROM audit_log WHERE seq >= 4")
+    connection.commit()
+    connection.close()
+    code, out, _ = bastion(monkeypatch, capsys, "audit", "verify", "--json")
+    assert code == 3
+    assert json.loads(out)["bad_entry"] == 4
+
+
+def test_show_lists_entries(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _log_some(3)
+    code, out, _ = bastion(monkeypatch, capsys, "audit", "show", "--json", "--limit", "2")
+    assert code == 0
+    entries = json.loads(out)["entries"]
+    assert [e["seq"] for e in entries] == [2, 3]
+    assert entries[1]["payload"] == {"text": "hello 2"}
+    code, out, _ = bastion(monkeypatch, capsys, "audit", "show")
+    assert code == 0
+    assert "user.input" in out
