@@ -185,3 +185,14 @@ def test_scratch_requires_staying_inside() -> None:
     assert in_scratch(Destination("path", "scratch/a/b.txt"), ["scratch"])
     assert not in_scratch(Destination("path", "scratchpad/b.txt"), ["scratch"])
     assert not in_scratch(Destination("path", "../scratch/b.txt"), ["scratch"])
+
+
+def test_stored_user_texts_include_the_turn_in_flight() -> None:
+    from bastion.kernel.taint import StoredUserTexts
+
+    stored = {THREAD: [Message("user", "earlier"), Message("assistant", "evil.example")]}
+    texts = StoredUserTexts(lambda thread_id: stored.get(thread_id, []))
+    texts.begin_turn(THREAD, "post it to evil.example")
+    assert list(texts.user_texts(THREAD)) == ["earlier", "post it to evil.example"]
+    texts.end_turn(THREAD)
+    assert list(texts.user_texts(THREAD)) == ["earlier"]  # the assistant's words never count

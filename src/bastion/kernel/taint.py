@@ -31,7 +31,7 @@ from bastion.kernel.taint_destinations import (
     named_by_user,
 )
 
-__all__ = ["TaintGuard", "TaintState", "TaintTracker", "UserTextSource"]
+__all__ = ["StoredUserTexts", "TaintGuard", "TaintState", "TaintTracker", "UserTextSource"]
 
 _EFFECT_VERBS = {
     SideEffect.NETWORK_WRITE: "send data",
@@ -48,6 +48,33 @@ class UserTextSource(Protocol):
     """The texts of the user's own messages in a thread (role "user" only, oldest first)."""
 
     def user_texts(self, thread_id: str) -> Sequence[str]: ...
+
+
+class StoredUserTexts:
+    """``UserTextSource`` over the stored thread plus the message of the turn in flight (which
+    is saved only when the turn ends, yet is usually the one that names the destination).
+
+    ``load_messages`` is ``ThreadRepository.load_messages``. The runner calls ``begin_turn``
+    before running a turn and ``end_turn`` after it, in a ``finally``.
+    """
+
+    def __init__(self, load_messages: Callable[[str], Sequence[Message]]) -> None:
+        self._load = load_messages
+        self._in_flight: dict[str, list[str]] = {}
+        self._lock = threading.Lock()
+
+    def begin_turn(self, thread_id: str, text: str) -> None:
+        with self._lock:
+            self._in_flight.setdefault(thread_id, []).append(text)
+
+    def end_turn(self, thread_id: str) -> None:
+        with self._lock:
+            self._in_flight.pop(thread_id, None)
+
+    def user_texts(self, thread_id: str) -> Sequence[str]:
+        stored = [m.content for m in self._load(thread_id) if m.role == "user"]
+        with self._lock:
+            return [*stored, *self._in_flight.get(thread_id, ())]
 
 
 @dataclass(frozen=True, slots=True)
