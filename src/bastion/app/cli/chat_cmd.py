@@ -77,6 +77,9 @@ async def _one_shot(settings: Settings, text: str, thread: str | None, as_json: 
         emit_json(_as_json(outcome))
     else:
         printer.finish(outcome.result.answer)
+    if outcome.result.interrupted:
+        # The loop absorbed Ctrl-C to save a consistent turn; the process still reports it (130).
+        raise KeyboardInterrupt
 
 
 def _as_json(outcome: TurnOutcome) -> JsonValue:
