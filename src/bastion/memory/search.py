@@ -68,7 +68,7 @@ def search_index(
 ) -> SearchResponse:
     if not 1 <= request.limit <= MAX_LIMIT:
         raise UsageError(f"--limit must be between 1 and {MAX_LIMIT}")
-    terms = request.query.split()
+    terms = query_terms(request.query)
     pool = max(request.limit * 4, 20)
     vector_hits, why_not = _vector_side(index, indexer, request, pool)
     if request.mode == "vector":
@@ -80,6 +80,22 @@ def search_index(
         note = None if request.mode == "fts" else f"full-text search only: {why_not}"
         return _respond("fts", [fts_hits], request, terms, note)
     return _respond("hybrid", [fts_hits, vector_hits], request, terms, None)
+
+
+# Function words match nearly every chunk: in an OR query they only add noise that RRF would
+# then weigh like a real match. Dropped unless the query has nothing else.
+_STOPWORDS = frozenset(
+    "a an and are as at be by can do does did for from has have how i if in is it its me my of "
+    "on or our she he so that the their there this to was we what when where which who why will "
+    "with you your".split()
+)
+
+
+def query_terms(query: str) -> list[str]:
+    """The full-text terms of a query: whitespace-separated, stop words dropped."""
+    terms = query.split()
+    content = [term for term in terms if term.lower().strip(".,;:!?\"'") not in _STOPWORDS]
+    return content or terms
 
 
 def _vector_side(
