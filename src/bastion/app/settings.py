@@ -206,6 +206,17 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     home = home_dir(env)
     data = _read_toml(home / "settings.toml")
+    for secret_key, variable in (("master_key", "BASTION_MASTER_KEY"), ("llm_api_key", None)):
+        if secret_key in data:
+            where = (
+                f"set {variable} or let the OS keyring hold it"
+                if variable
+                else ("run `bastion onboard` to store it in the vault")
+            )
+            raise ConfigError(
+                f"{home / 'settings.toml'}: {secret_key} must not be written in a plain file; "
+                f"remove it and {where}"
+            )
     data.setdefault("home", str(home))
     data.setdefault("database_url", f"sqlite:///{home / 'bastion.db'}")
     if env.get("BASTION_DATABASE_URL"):
