@@ -1,0 +1,18 @@
+"""Run the real CLI entry point in-process (exit codes mapped exactly as the console script)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from bastion.app.cli.main import run
+
+
+def bastion(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    monkeypatch.setattr(sys, "argv", ["bastion", *args])
+    try:
+        run()
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
