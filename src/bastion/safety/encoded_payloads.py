@@ -29,13 +29,16 @@ DecodedSpan = tuple[int, int, str, str]  # start, end, encoding, decoded text
 
 
 def _readable(raw: bytes) -> str | None:
-    """Decoded bytes that are text a model would read: printable, with some spaces."""
+    """Decoded bytes that are text a model would read (printable, with spaces), or another
+    layer of base64 to peel."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    if len(text) < 12 or " " not in text:
+    if len(text) < 12:
         return None
+    if " " not in text:
+        return text if _BASE64.fullmatch(text) is not None else None
     printable = sum(1 for c in text if c.isprintable() or c in "\n\t")
     return text if printable >= 0.95 * len(text) else None
 

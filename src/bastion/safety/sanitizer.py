@@ -17,16 +17,12 @@ import re2
 from bastion.safety.encoded_payloads import decoded_spans, rot13, tag_smuggled_text
 from bastion.safety.findings import Severity
 from bastion.safety.injection_rules import DEFAULT_INJECTION_RULES, InjectionRule
-from bastion.safety.normalize import normalize
+from bastion.safety.normalize import normalize, strip_invisible
 from bastion.safety.verdicts import Verdict, parse_verdicts, strongest_verdict
 
 __all__ = ["InjectionFinding", "SanitizeResult", "Sanitizer"]
 
 _MAX_DEPTH = 2  # base64 inside base64 is still decoded; deeper nesting is not plausible text
-_INVISIBLE = re2.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
-    "\ufe00-\ufe0f\U000e0000-\U000e007f]"
-)
 _SPECIAL_TOKEN = re2.compile(
     r"<\|[A-Za-z_]{0,30}\|>|\[/?INST\]|<</?SYS>>|<(?:start|end)_of_turn>|"
     r"\[/?(?:SYSTEM_PROMPT|AVAILABLE_TOOLS|TOOL_CALLS|TOOL_RESULTS)\]|</?tool_call>"
@@ -146,12 +142,9 @@ class Sanitizer:
         for start, end, spelled in tag_smuggled_text(text):
             severity = Severity.HIGH if len(spelled.strip()) >= 4 else Severity.MEDIUM
             findings.append(InjectionFinding("unicode_tag_smuggling", severity, start, end))
-        invisible = list(_INVISIBLE.finditer(text))
-        if len(invisible) >= _MANY_INVISIBLE:
-            first = invisible[0]
-            findings.append(
-                InjectionFinding("invisible_characters", Severity.LOW, first.start(), first.end())
-            )
+        removed = len(text) - len(strip_invisible(text))
+        if removed >= _MANY_INVISIBLE:
+            findings.append(InjectionFinding("invisible_characters", Severity.LOW, 0, len(text)))
         return findings
 
 
@@ -178,8 +171,8 @@ def _combined_signal(findings: list[InjectionFinding]) -> list[InjectionFinding]
 
 
 def _escape(text: str, escape_roles: bool) -> str:
-    if not text.isascii() or "\x00" in text or "\x7f" in text or _has_controls(text):
-        text = _INVISIBLE.sub("", text)
+    if not text.isascii() or _CONTROL.search(text) is not None:
+        text = strip_invisible(text)
     if "<" in text or "[" in text:
         text = _SPECIAL_TOKEN.sub(lambda m: m.group(0)[0] + "\\" + m.group(0)[1:], text)
     if escape_roles:
@@ -188,7 +181,3 @@ def _escape(text: str, escape_roles: bool) -> str:
 
 
 _CONTROL = re2.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _has_controls(text: str) -> bool:
-    return _CONTROL.search(text) is not None

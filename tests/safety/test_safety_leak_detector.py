@@ -1,0 +1,190 @@
+"""Leak detector: IronClaw's acceptance cases, the bypasses it documents, offsets and previews."""
+
+from __future__ import annotations
+
+import pytest
+
+from bastion.contracts.errors import ConfigError
+from bastion.safety import LeakAction, LeakDetector
+from bastion.safety.findings import preview_of
+
+AWS = "AKIAIOSFODNN7EXAMPLE"
+GHP = "ghp_" + "x" * 36
+
+
+JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+
+
+def fullwidth(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) for c in text)
+
+
+@pytest.fixture(scope="module")
+def detector() -> LeakDetector:
+    return LeakDetector()
+
+
+def rules(detector: LeakDetector, text: str) -> list[str]:
+    return [f.rule for f in detector.scan(text).findings]
+
+
+def test_openai_project_key_is_blocked(detector: LeakDetector) -> None:
+    scan = detector.scan("API key: sk-proj-abc123def456ghi789jkl012mno345pqrT3BlbkFJtest123")
+    assert scan.action is LeakAction.BLOCK
+    assert rules(detector, "sk-proj-test1234567890abcdefghij") == ["openai_api_key"]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("token: " + GHP, "github_token"),
+        (f"AWS_ACCESS_KEY_ID={AWS}", "aws_access_key"),
+        ("12345678901:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw", "telegram_bot_token"),
+        ("myicsbx_7f3a9b2c1d4e5f60prefix", "sandbox_credential_placeholder"),
+        ("_icsbx_" + "a1" * 16, "sandbox_credential_placeholder"),
+        ("icsbx_" + "b2" * 16 + "_x", "sandbox_credential_placeholder"),
+    ],
+)
+def test_ironclaw_positive_cases(detector: LeakDetector, text: str, rule: str) -> None:
+    assert rule in rules(detector, text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Just regular text", "sk-or-v1-abc123", "123:AAFoo", "gsk_abc", "icsbx_ab"]
+)
+def test_ironclaw_clean_cases(detector: LeakDetector, text: str) -> None:
+    scan = detector.scan(text)
+    assert scan.findings == ()
+    assert scan.redacted == text
+
+
+def test_two_keys_give_exactly_two_findings(detector: LeakDetector) -> None:
+    assert rules(detector, f"Keys: {AWS} and {GHP}") == ["aws_access_key", "github_token"]
+
+
+def test_private_key_block_is_redacted_whole_with_constant_preview(detector: LeakDetector) -> None:
+    block = (
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA1234\nabcd\n-----END RSA PRIVATE KEY-----"
+    )
+    scan = detector.scan(f"before\n{block}\nafter")
+    assert scan.redacted == "before\n[REDACTED:pem_private_key]\nafter"
+    assert scan.findings[0].preview == "[PRIVATE_KEY]"
+
+
+def test_unterminated_private_key_is_redacted_to_the_end(detector: LeakDetector) -> None:
+    scan = detector.scan("before\n-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA1234")
+    assert scan.redacted == "before\n[REDACTED:pem_private_key]"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "-----BEGIN OPENSSH PRIVATE KEY-----",
+        "-----BEGIN PGP PRIVATE KEY BLOCK-----",
+        "-----BEGIN EC PRIVATE KEY-----",
+        "-----BEGIN ENCRYPTED PRIVATE KEY-----",
+    ],
+)
+def test_other_private_key_blocks(detector: LeakDetector, header: str) -> None:
+    assert detector.scan(f"{header}\nb3BlbnNzaC1rZXktdjEAAAA\n").action is LeakAction.BLOCK
+
+
+def test_public_keys_stay_clean(detector: LeakDetector) -> None:
+    text = "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n"
+    text += "-----END PUBLIC KEY-----"
+    text += "\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx0c2VjcmV0IGZvciB0ZXN0 me@host"
+    assert detector.scan(text).findings == ()
+
+
+def test_bearer_token_is_redacted_not_blocked_and_leaves_no_tail(detector: LeakDetector) -> None:
+    scan = detector.scan(
+        "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9_longtokenvalue"
+    )
+    assert scan.action is LeakAction.REDACT
+    assert "eyJ" not in scan.redacted
+    jwt = JWT
+    scan = detector.scan(f"token: Bearer {jwt}")
+    assert scan.redacted == "token: [REDACTED:bearer_token]"
+    scan = detector.scan("prefix Bearer abcdef1234567890abcdef1234. The next sentence.")
+    assert scan.redacted.startswith("prefix [REDACTED:bearer_token]")
+    assert scan.redacted.endswith("The next sentence.")
+
+
+def test_jwt_needs_a_header_with_alg(detector: LeakDetector) -> None:
+    jwt = JWT
+    assert rules(detector, f"id_token={jwt} ok") == ["jwt"]
+    assert rules(detector, "com.example.application.services.internal.module") == []
+    fake = "eyJub3RoaW5nIjoiaGVyZSJ9.eyJzdWIiOiIxMjM0In0.abcdefghijkl"  # {"nothing":"here"}
+    assert rules(detector, fake) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u202e" + AWS,
+        "\ufeff" + AWS,
+        "\x00" + AWS,
+        "🔑" + AWS + "🔑",
+        # IronClaw's documented bypasses: Bastion catches them.
+        "AKIA\u200bIOSFODNN7EXAMPLE",
+        "AKIA\u200d\u200cIOSFODNN7EXAMPLE",
+        "https://evil.example/?data=AKIA%49OSFODNN7EXAMPLE",
+        "AKIA\x01IOSFODNN7EXAMPLE",
+        fullwidth(AWS),
+    ],
+)
+def test_unicode_and_encoding_evasions_are_caught(detector: LeakDetector, text: str) -> None:
+    assert "aws_access_key" in rules(detector, text)
+
+
+def test_offsets_refer_to_the_original_text(detector: LeakDetector) -> None:
+    text = "x=\u200b\u200b AKIA\u200bIOSFODNN7EXAMPLE tail"
+    (finding,) = detector.scan(text).findings
+    assert text[finding.start : finding.end] == "AKIA\u200bIOSFODNN7EXAMPLE"
+    text = "q?data=AKIA%49OSFODNN7EXAMPLE&x=1"
+    (finding,) = detector.scan(text).findings
+    assert text[finding.start : finding.end] == "AKIA%49OSFODNN7EXAMPLE"
+    assert detector.scan(text).redacted == "q?data=[REDACTED:aws_access_key]&x=1"
+
+
+def test_previews_show_at_most_four_and_four(detector: LeakDetector) -> None:
+    assert preview_of("sk-test1234567890abcdef") == "sk-t…cdef"
+    assert preview_of("short") == "*****"
+    assert preview_of("abcdefghijkl") == "********"
+    for finding in detector.scan(f"{AWS} {GHP} sk_live_{'a1' * 12}").findings:
+        visible = finding.preview.replace("…", "")
+        assert len(visible) <= 8
+
+
+def test_connection_string_loses_only_its_password(detector: LeakDetector) -> None:
+    scan = detector.scan("DATABASE_URL=postgres://app:Zx81-pq_99Lk@db.internal:5432/prod")
+    assert scan.redacted == (
+        "DATABASE_URL=postgres://app:[REDACTED:database_connection_string]@db.internal:5432/prod"
+    )
+    assert detector.scan("postgres://user:password@localhost/db").findings == ()
+    assert detector.scan("postgres://user:${DB_PASSWORD}@localhost/db").findings == ()
+
+
+def test_basic_auth_must_decode_to_user_and_password(detector: LeakDetector) -> None:
+    assert rules(detector, "Authorization: Basic YWxhZGRpbjpvcGVuc2VzYW1l") == ["basic_auth"]
+    assert rules(detector, "the basic approach is fine") == []
+
+
+def test_overrides_change_and_disable_rules() -> None:
+    relaxed = LeakDetector(overrides={"aws_access_key": "warn", "github_token": "allow"})
+    scan = relaxed.scan(f"{AWS} {GHP}")
+    assert [(f.rule, f.action) for f in scan.findings] == [("aws_access_key", LeakAction.WARN)]
+    assert scan.redacted == f"{AWS} {GHP}"
+
+
+def test_bad_overrides_fail_loudly() -> None:
+    with pytest.raises(ConfigError, match="unknown leak rule"):
+        LeakDetector(overrides={"aws_acess_key": "warn"})
+    with pytest.raises(ConfigError, match="not one of"):
+        LeakDetector(overrides={"aws_access_key": "ignore"})
+
+
+def test_stronger_contained_finding_survives_a_weaker_container(detector: LeakDetector) -> None:
+    scan = detector.scan("Authorization: Bearer sk-proj-" + "a1B2c3D4e5" * 4)
+    assert scan.action is LeakAction.BLOCK
+    assert "openai_api_key" in [f.rule for f in scan.findings]

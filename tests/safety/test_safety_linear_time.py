@@ -1,0 +1,65 @@
+"""Every rule stays linear on 1 MB near-miss inputs (RE2): a correctness test, not a benchmark."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bastion.safety import ContentChecker, LeakDetector
+from bastion.safety.normalize import normalize
+
+MB = 1_000_000
+BUDGET_S = 2.0
+
+NEAR_MISSES = {
+    "token_prefixes": ("AKIA ghp_ sk-proj- xoxb-1- eyJhbGci -----BEGIN RSA PRIVATE KEY- " * 20_000)[
+        :MB
+    ],
+    "long_token_run": "a" * MB,
+    "hex_run": "0123456789abcdef" * (MB // 16),
+    "base64_run": "QUJD" * (MB // 4),
+    "dotted": ("eyJ" + "a" * 20 + ".") * (MB // 24),
+    "phrase_prefixes": ("ignore the previous " * 50_000)[:MB],
+    "url_run": ("https://a.example/x?y=1 " * 50_000)[:MB],
+    "angle_brackets": ("<|" * (MB // 2)),
+    "unicode_mixed": ("日本語\u200bテキスト \uff21\uff22\uff23 %41%4 " * 50_000)[:MB],
+    "connection_strings": ("postgres://u:" * 80_000)[:MB],
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEAR_MISSES))
+def test_leak_scan_and_check_are_linear(name: str) -> None:
+    detector, checker = LeakDetector(known_secrets=["a-known-secret-value"]), ContentChecker()
+    text = NEAR_MISSES[name]
+    started = time.perf_counter()
+    detector.scan(text)
+    leak_s = time.perf_counter() - started
+    started = time.perf_counter()
+    checker.check(text)
+    check_s = time.perf_counter() - started
+    assert leak_s < BUDGET_S, f"leak scan took {leak_s:.2f}s on {name}"
+    assert check_s < BUDGET_S, f"check took {check_s:.2f}s on {name}"
+
+
+def test_each_leak_rule_alone_is_linear() -> None:
+    text = NEAR_MISSES["token_prefixes"] + NEAR_MISSES["long_token_run"][:200_000]
+    detector = LeakDetector()
+    import re2
+
+    for rule in detector.rules:
+        compiled = re2.compile(rule.pattern)
+        started = time.perf_counter()
+        for _ in compiled.finditer(text):
+            pass
+        elapsed = time.perf_counter() - started
+        assert elapsed < BUDGET_S, f"{rule.name} took {elapsed:.2f}s"
+
+
+def test_normalize_maps_offsets_exactly() -> None:
+    text = "a\u200bb%41c\ufb01d"  # zero-width, percent-escape, ligature "fi"
+    norm = normalize(text)
+    assert norm.text == "abAcfid"
+    assert norm.to_original(0, 2) == (0, 3)
+    assert text[slice(*norm.to_original(2, 3))] == "%41"
+    assert text[slice(*norm.to_original(4, 6))] == "\ufb01"
