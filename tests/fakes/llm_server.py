@@ -243,6 +243,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         step = self.fake._next_step()
         if step.delay_s and self.fake._stopping.wait(step.delay_s):
+            self.close_connection = True  # stopped while waiting: hang up, do not linger
             return
         if step.failure is not None:
             self._send_failure(request, step.failure, model)
@@ -323,6 +324,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         for event in events:
             if chunk_delay_s and self.fake._stopping.wait(chunk_delay_s):
+                self.close_connection = True  # stopped mid-stream: the client sees it break
                 return
             if not self._write(b"%x\r\n%s\r\n" % (len(event), event)):
                 return

@@ -9,7 +9,7 @@ from typing import Any
 
 import anthropic
 
-from bastion.contracts.errors import LLMError, LLMUnavailable
+from bastion.contracts.errors import LLMError
 from bastion.contracts.messages import Completion, Message, ToolCallRequest, Usage
 from bastion.contracts.ports import CompletionRequest, TextSink
 from bastion.providers.anthropic_messages import (
@@ -26,6 +26,8 @@ from bastion.providers.failures import (
     parse_retry_after,
     scrub,
     status_failure,
+    stream_failure,
+    transport_failure,
 )
 
 __all__ = ["AnthropicChatModel", "anthropic_endpoint", "convert_anthropic_error"]
@@ -198,12 +200,12 @@ class AnthropicChatModel:
                     _apply(event, state, on_text)
         except anthropic.AnthropicError as exc:
             failure = convert_anthropic_error(exc, self._config)
-            if state.text and isinstance(failure, TransientFailure):
-                # Text already reached the user: a retry would repeat it.
-                raise LLMUnavailable(
-                    f"the stream from {self._guard.endpoint} broke off ({failure.reason})"
-                ) from exc
-            raise failure from exc
+            raise stream_failure(failure, self._guard.endpoint, bool(state.text)) from exc
+        except Exception as exc:  # the HTTP library's errors escape the SDK mid-stream
+            transport = transport_failure(exc, self._config.timeout_s)
+            if transport is None:
+                raise
+            raise stream_failure(transport, self._guard.endpoint, bool(state.text)) from exc
         return self._completion(state)
 
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bastion.contracts.errors import ContextOverflow, LLMAuthError, LLMError, LLMModelNotFound
+from bastion.contracts.errors import (
+    ContextOverflow,
+    LLMAuthError,
+    LLMError,
+    LLMModelNotFound,
+    LLMUnavailable,
+)
 
 __all__ = [
     "AUTH_HINT",
@@ -18,6 +24,8 @@ __all__ = [
     "parse_retry_after",
     "scrub",
     "status_failure",
+    "stream_failure",
+    "transport_failure",
 ]
 
 AUTH_HINT = "the provider rejected the API key; run `bastion onboard` or set BASTION_LLM_API_KEY"
@@ -28,6 +36,7 @@ _OVERFLOW_MARKERS = (
     "context_length_exceeded",
     "maximum context length",
     "context length",
+    "context size",
     "context window",
     "prompt is too long",
     "too many tokens",
@@ -100,3 +109,31 @@ def status_failure(
     if status in _TRANSIENT_STATUSES or status >= 500:
         return TransientFailure(f"HTTP {status}", retry_after)
     return LLMError(f"the provider at {endpoint} refused the request (HTTP {status}): {detail}")
+
+
+_HTTP_LIBRARIES = frozenset({"httpx", "httpx2", "httpcore", "httpcore2"})
+
+
+def transport_failure(exc: BaseException, timeout_s: float) -> TransientFailure | None:
+    """The HTTP library's own errors, which the SDKs let escape while a stream is being read.
+    Recognised by class name so this works whichever httpx line the SDK was built on."""
+    names = {
+        cls.__name__
+        for cls in type(exc).__mro__
+        if cls.__module__.split(".", 1)[0] in _HTTP_LIBRARIES
+    }
+    if "TimeoutException" in names or "ReadTimeout" in names:
+        return TransientFailure(f"timed out after {timeout_s:g}s")
+    if names & {"TransportError", "NetworkError", "ReadError", "RemoteProtocolError"}:
+        return TransientFailure("connection lost")
+    return None
+
+
+def stream_failure(
+    failure: LLMError | TransientFailure | Exception, endpoint: str, emitted_text: bool
+) -> Exception:
+    """What a failed stream raises: once text has reached the user a retry would repeat it,
+    so a transient failure then ends the call instead of being retried."""
+    if emitted_text and isinstance(failure, TransientFailure):
+        return LLMUnavailable(f"the stream from {endpoint} broke off ({failure.reason})")
+    return failure

@@ -10,12 +10,19 @@ from urllib.parse import urlsplit
 import openai
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
-from bastion.contracts.errors import LLMError, LLMUnavailable
+from bastion.contracts.errors import LLMError
 from bastion.contracts.messages import Completion, Message, Usage
 from bastion.contracts.ports import CompletionRequest, TextSink
 from bastion.providers.call_guard import CallGuard
 from bastion.providers.config import ProviderConfig
-from bastion.providers.failures import TransientFailure, parse_retry_after, scrub, status_failure
+from bastion.providers.failures import (
+    TransientFailure,
+    parse_retry_after,
+    scrub,
+    status_failure,
+    stream_failure,
+    transport_failure,
+)
 from bastion.providers.openai_messages import (
     ToolCallAssembler,
     finish_reason,
@@ -180,12 +187,12 @@ class OpenAIChatModel:
                         )
         except openai.OpenAIError as exc:
             failure = convert_openai_error(exc, self._config)
-            if text and isinstance(failure, TransientFailure):
-                # Text already reached the user: a retry would repeat it.
-                raise LLMUnavailable(
-                    f"the stream from {self._config.endpoint} broke off ({failure.reason})"
-                ) from exc
-            raise failure from exc
+            raise stream_failure(failure, self._config.endpoint, bool(text)) from exc
+        except Exception as exc:  # the HTTP library's errors escape the SDK mid-stream
+            transport = transport_failure(exc, self._config.timeout_s)
+            if transport is None:
+                raise
+            raise stream_failure(transport, self._config.endpoint, bool(text)) from exc
         calls = assembler.calls()
         return Completion(
             message=Message("assistant", "".join(text), tool_calls=calls),
