@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +18,7 @@ from bastion.providers.anthropic_messages import (
     wire_tools,
 )
 from bastion.providers.call_guard import CallGuard
+from bastion.providers.client_lifecycle import LoopBoundClient
 from bastion.providers.config import ProviderConfig
 from bastion.providers.failures import (
     TransientFailure,
@@ -113,8 +113,9 @@ class AnthropicChatModel:
         self._config = config
         self._guard = CallGuard(config)
         self._guard.endpoint = anthropic_endpoint(config)
-        self._sdk: anthropic.AsyncAnthropic | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._clients: LoopBoundClient[anthropic.AsyncAnthropic] = LoopBoundClient(
+            lambda: new_anthropic_client(config, config.timeout_s)
+        )
 
     def __repr__(self) -> str:
         return f"AnthropicChatModel(model={self.model!r}, base_url={self._guard.endpoint!r})"
@@ -132,9 +133,7 @@ class AnthropicChatModel:
         return self._guard.breaker.state
 
     async def aclose(self) -> None:
-        if self._sdk is not None:
-            await self._sdk.close()
-            self._sdk = None
+        await self._clients.aclose()
 
     async def complete(
         self, request: CompletionRequest, on_text: TextSink | None = None
@@ -143,13 +142,6 @@ class AnthropicChatModel:
         if on_text is None:
             return await self._guard.run(lambda: self._once(body))
         return await self._guard.run(lambda: self._streamed(body, on_text))
-
-    def _client(self) -> anthropic.AsyncAnthropic:
-        loop = asyncio.get_running_loop()  # the connection pool belongs to one loop
-        if self._sdk is None or self._loop is not loop:
-            self._sdk = new_anthropic_client(self._config, self._config.timeout_s)
-            self._loop = loop
-        return self._sdk
 
     def _body(self, request: CompletionRequest) -> dict[str, Any]:
         system, conversation = split_system(request.messages)
@@ -177,8 +169,9 @@ class AnthropicChatModel:
         )
 
     async def _once(self, body: dict[str, Any]) -> Completion:
+        client = await self._clients.get()
         try:
-            message = await self._client().messages.create(**body)
+            message = await client.messages.create(**body)
         except anthropic.AnthropicError as exc:
             raise convert_anthropic_error(exc, self._config) from exc
         state = _StreamState(stop_reason=message.stop_reason, model=message.model)
@@ -193,8 +186,9 @@ class AnthropicChatModel:
 
     async def _streamed(self, body: dict[str, Any], on_text: TextSink) -> Completion:
         state = _StreamState()
+        client = await self._clients.get()
         try:
-            stream = await self._client().messages.create(**body, stream=True)
+            stream = await client.messages.create(**body, stream=True)
             async with stream:
                 async for event in stream:
                     _apply(event, state, on_text)

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,6 +13,7 @@ from bastion.contracts.errors import LLMError
 from bastion.contracts.messages import Completion, Message, Usage
 from bastion.contracts.ports import CompletionRequest, TextSink
 from bastion.providers.call_guard import CallGuard
+from bastion.providers.client_lifecycle import LoopBoundClient
 from bastion.providers.config import ProviderConfig
 from bastion.providers.failures import (
     TransientFailure,
@@ -89,8 +89,9 @@ class OpenAIChatModel:
     def __init__(self, config: ProviderConfig) -> None:
         self._config = config
         self._guard = CallGuard(config)
-        self._sdk: openai.AsyncOpenAI | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._clients: LoopBoundClient[openai.AsyncOpenAI] = LoopBoundClient(
+            lambda: new_openai_client(config, config.timeout_s)
+        )
         host = urlsplit(config.endpoint).hostname or ""
         self._max_tokens_field = "max_completion_tokens" if host in _OPENAI_HOSTS else "max_tokens"
 
@@ -110,9 +111,7 @@ class OpenAIChatModel:
         return self._guard.breaker.state
 
     async def aclose(self) -> None:
-        if self._sdk is not None:
-            await self._sdk.close()
-            self._sdk = None
+        await self._clients.aclose()
 
     async def complete(
         self, request: CompletionRequest, on_text: TextSink | None = None
@@ -121,14 +120,6 @@ class OpenAIChatModel:
         if on_text is None:
             return await self._guard.run(lambda: self._once(body))
         return await self._guard.run(lambda: self._streamed(body, on_text))
-
-    def _client(self) -> openai.AsyncOpenAI:
-        # The SDK's connection pool belongs to the loop that opened it.
-        loop = asyncio.get_running_loop()
-        if self._sdk is None or self._loop is not loop:
-            self._sdk = new_openai_client(self._config, self._config.timeout_s)
-            self._loop = loop
-        return self._sdk
 
     def _body(self, request: CompletionRequest) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -149,8 +140,9 @@ class OpenAIChatModel:
         return Usage(tokens_in, tokens_out, self._config.cost_usd(tokens_in, tokens_out))
 
     async def _once(self, body: dict[str, Any]) -> Completion:
+        client = await self._clients.get()
         try:
-            response: ChatCompletion = await self._client().chat.completions.create(**body)
+            response: ChatCompletion = await client.chat.completions.create(**body)
         except openai.OpenAIError as exc:
             raise convert_openai_error(exc, self._config) from exc
         if not response.choices:
@@ -173,8 +165,9 @@ class OpenAIChatModel:
         raw_finish: str | None = None
         usage: Usage = Usage()
         model = self._config.model
+        client = await self._clients.get()
         try:
-            stream = await self._client().chat.completions.create(
+            stream = await client.chat.completions.create(
                 **body, stream=True, stream_options={"include_usage": True}
             )
             async with stream:
