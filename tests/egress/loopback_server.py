@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -34,6 +35,9 @@ class _Handler(BaseHTTPRequestHandler):
         elif self.path.startswith("/reflect"):
             auth = self.headers.get("Authorization", "")
             self._reply(200, f"you sent: {auth}".encode(), {"X-Echo": auth})
+        elif self.path.startswith("/slow"):
+            time.sleep(3)
+            self._reply(200, b"late")
         elif self.path.startswith("/big"):
             self._reply(200, b"x" * 50_000)
         else:
