@@ -160,8 +160,11 @@ def _finished(tasks: list[asyncio.Task[ToolResult]]) -> list[ToolResult]:
     ]
 
 
-def _tee(state: TurnState, observer: TurnObserver) -> TextSink:
-    """Stream deltas to the observer and keep them, so an interruption keeps partial text."""
+def _tee(state: TurnState, observer: TurnObserver) -> TextSink | None:
+    """Stream deltas to the observer and keep them, so an interruption keeps partial text.
+    Without a text observer nobody is watching: ask for the whole answer at once (cheaper)."""
+    if observer.on_text is None:
+        return None
 
     def sink(delta: str) -> None:
         state.streamed.append(delta)
