@@ -199,6 +199,7 @@ class FakeLLMServer:
 class _Handler(BaseHTTPRequestHandler):
     fake: FakeLLMServer
     protocol_version = "HTTP/1.1"  # keep-alive: the SDKs pool connections, benchmarks too
+    disable_nagle_algorithm = True  # small SSE writes must not wait for delayed ACKs
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: a test's output is for the test."""

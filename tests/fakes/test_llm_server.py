@@ -11,7 +11,7 @@ from pathlib import Path
 import anthropic
 import openai
 import pytest
-from tests.fakes import EXHAUSTED_TEXT, fail, reply_text, reply_tool_calls
+from tests.fakes import EXHAUSTED_TEXT, fail, reply_text, reply_tool_calls, script_from_json
 from tests.fakes.llm_server import FakeLLMServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -186,3 +186,25 @@ def test_standalone_server_prints_its_url_and_serves_the_script(tmp_path: Path) 
             _, stderr = process.communicate(timeout=5)
     assert process.returncode == 0
     assert stderr == ""
+
+
+def test_script_json_form_and_repeat() -> None:
+    script = script_from_json(
+        [
+            {"text": "a", "output_tokens": 3},
+            {"tool_calls": [{"name": "echo", "arguments": {"x": 1}}, {"name": "t"}]},
+            {"fail": 429, "times": 2, "retry_after": 0.5},
+            {"fail": "drop"},
+            {"fail": "context_overflow"},
+        ]
+    )
+    assert script[0].output_tokens == 3
+    assert [call.name for call in script[1].tool_calls] == ["echo", "t"]
+    assert script[1].tool_calls[0].arguments_json == '{"x":1}'
+    assert script[2].failure is not None
+    assert (script[2].times, script[2].failure.retry_after) == (2, 0.5)
+    assert [s.failure.kind for s in script[3:] if s.failure] == ["drop", "context_overflow"]
+    with FakeLLMServer([reply_text("again")], repeat=True) as server, _openai(server) as client:
+        for _ in range(3):
+            answer = client.chat.completions.create(model="m", messages=[])
+            assert answer.choices[0].message.content == "again"
