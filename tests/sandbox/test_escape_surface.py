@@ -136,7 +136,7 @@ async def test_tool_invoke_by_granted_alias_only(harness: Harness) -> None:
     )
     ok = await harness.run({"mode": "invoke", "alias": "search", "params": '{"q": 1}'}, ex)
     assert json.loads(ok.text) == {"ok": "nested says hi"}
-    assert invoker.calls == [("memory_search", '{"q": 1}', 1)]
+    assert invoker.calls == [("memory_search", '{"q": 1}', 0)]  # the invoker nests it
     denied = await harness.run({"mode": "invoke", "alias": "memory_search"}, ex)
     assert "not granted" in json.loads(denied.text)["err"]
     assert [d.capability for d in denied.denials] == ["tool_invoke"]

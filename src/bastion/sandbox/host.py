@@ -209,23 +209,14 @@ class HostCall:
             return component.Variant(
                 "err", f"tool-invoke denied: alias {alias[:100]!r} is not granted"
             )
-        depth = caps.context.depth + 1
-        if depth > self.limits.max_invoke_depth:
+        # The invoker (the dispatcher) nests the context one level deeper itself.
+        if caps.context.depth + 1 > self.limits.max_invoke_depth:
             self.hit("invoke_depth")
             return component.Variant(
                 "err", f"limit 'invoke_depth': at most {self.limits.max_invoke_depth}"
             )
-        child = CallContext(
-            thread_id=caps.context.thread_id,
-            channel=caps.context.channel,
-            user=caps.context.user,
-            turn_id=caps.context.turn_id,
-            depth=depth,
-            tainted=caps.context.tainted,
-            tainted_by=caps.context.tainted_by,
-        )
         future = asyncio.run_coroutine_threadsafe(
-            caps.invoker.invoke(target, params_json, child), caps.loop
+            caps.invoker.invoke(target, params_json, caps.context), caps.loop
         )
         try:
             result = future.result(timeout=self.remaining_s())

@@ -59,7 +59,8 @@ def inspect_component(
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
     effective = limits.effective(manifest.limits.requested())
-    comp = runtime.compile_only(wasm)
+    sha = sha256_hex(wasm)
+    comp = runtime.load(wasm, sha)  # cached by hash: a re-install does not compile again
     check_imports(comp, runtime.engine)
     exports = set(comp.type.exports(runtime.engine))
     missing = {"description", "parameters-schema", "execute"} - exports
@@ -67,7 +68,6 @@ def inspect_component(
         raise CapabilityDenied(
             "exports", f"the component does not export {', '.join(sorted(missing))}"
         )
-    sha = sha256_hex(wasm)
     description = _describe(runtime, wasm, sha, "description")[:4000]
     schema_text = _describe(runtime, wasm, sha, "parameters-schema")
     try:

@@ -109,7 +109,7 @@ class WasmRuntime:
             artifact = self._cache_dir / "components" / f"{sha256}-{self._engine_tag}.cwasm"
             comp = self._load_artifact(artifact)
             if comp is None:
-                comp = component.Component(self.engine, wasm)
+                comp = self.compile_only(wasm)
                 _write_private(artifact, bytes(comp.serialize()))
             self._compiled[sha256] = comp
             return comp
@@ -125,7 +125,7 @@ class WasmRuntime:
             return None
 
     def compile_only(self, wasm: bytes) -> component.Component:
-        """Compile without caching (install-time inspection of bytes not yet pinned)."""
+        """Compile ``wasm`` without touching the caches."""
         try:
             return component.Component(self.engine, wasm)
         except wasmtime.WasmtimeError as exc:

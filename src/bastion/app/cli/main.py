@@ -23,6 +23,7 @@ _COMMAND_MODULES: tuple[str, ...] = (
     "doctor_cmd",
     "onboard_cmd",
     "safety_cmd",
+    "tool_cmd",
 )
 
 app = typer.Typer(

@@ -1,0 +1,277 @@
+"""Builds the sandbox pieces from Settings: egress, the WASM runtime, the installed-tool index,
+and the WASM tools as dispatcher-registered executors that reload when the tools folder changes.
+
+The vault backs egress's ``CredentialSource`` and the sandbox's ``SecretPresence`` here, in the
+app, so neither egress nor the sandbox ever imports the vault.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bastion.app.settings import Settings
+
+if TYPE_CHECKING:
+    from bastion.contracts.authorization import Authorized
+    from bastion.contracts.ports import ToolInvoker
+    from bastion.contracts.tools import ToolOutput, ToolSpec
+    from bastion.egress import EgressClient, EgressConfig
+    from bastion.kernel.registry import ToolRegistry
+    from bastion.sandbox.executor import WasmToolExecutor
+    from bastion.sandbox.installed import InstalledTool, ToolIndex
+    from bastion.sandbox.limits import SandboxLimits
+    from bastion.sandbox.ports import WorkspaceReader
+    from bastion.sandbox.runtime import WasmRuntime
+    from bastion.vault.vault import Vault
+
+__all__ = [
+    "ToolRunReport",
+    "VaultCredentials",
+    "WasmToolCatalog",
+    "egress_config",
+    "open_egress",
+    "open_wasm_runtime",
+    "run_installed_tool",
+    "sandbox_limits",
+    "tool_index",
+]
+
+
+class VaultCredentials:
+    """The vault as egress's ``CredentialSource`` and the sandbox's ``SecretPresence``."""
+
+    def __init__(self, vault: Vault) -> None:
+        self._vault = vault
+
+    def secret_value(self, name: str) -> str | None:
+        return self._vault.get(name) if self._vault.exists(name) else None
+
+    def known_values(self) -> Collection[str]:
+        return self._vault.all_values()
+
+    def exists(self, name: str) -> bool:
+        return self._vault.exists(name)
+
+
+def egress_config(settings: Settings) -> EgressConfig:
+    from bastion.egress import EgressConfig
+
+    e = settings.egress
+    return EgressConfig(
+        allow_http=e.allow_http,
+        allow_private_cidrs=tuple(e.allow_private_cidrs),
+        max_redirects=e.max_redirects,
+        max_request_bytes=e.max_request_bytes,
+        max_response_bytes=e.max_response_bytes,
+        timeout_s=e.timeout_s,
+    )
+
+
+def open_egress(settings: Settings, credentials: VaultCredentials | None) -> EgressClient:
+    from bastion.egress import EgressClient
+
+    return EgressClient(egress_config(settings), credentials=credentials)
+
+
+def sandbox_limits(settings: Settings) -> SandboxLimits:
+    from bastion.sandbox.limits import SandboxLimits, ToolLimits
+
+    s = settings.sandbox
+    shared = {"max_log_entries": s.max_log_entries, "max_log_entry_bytes": s.max_log_entry_bytes}
+    return SandboxLimits(
+        defaults=ToolLimits(
+            memory_mb=s.memory_mb,
+            fuel=s.fuel,
+            timeout_ms=s.timeout_ms,
+            max_http_requests=s.max_http_requests,
+            max_output_bytes=s.max_output_bytes,
+            max_invoke_depth=s.max_invoke_depth,
+            **shared,
+        ),
+        ceilings=ToolLimits(
+            memory_mb=s.ceiling_memory_mb,
+            fuel=s.ceiling_fuel,
+            timeout_ms=s.ceiling_timeout_ms,
+            max_http_requests=s.ceiling_max_http_requests,
+            max_output_bytes=s.ceiling_max_output_bytes,
+            max_invoke_depth=s.ceiling_max_invoke_depth,
+            **shared,
+        ),
+    )
+
+
+def open_wasm_runtime(settings: Settings) -> WasmRuntime:
+    from bastion.sandbox.runtime import WasmRuntime
+
+    return WasmRuntime(settings.home / "cache")
+
+
+def tool_index(settings: Settings) -> ToolIndex:
+    from bastion.sandbox.installed import ToolIndex
+
+    return ToolIndex(settings.tools_dir)
+
+
+@dataclass(frozen=True, slots=True)
+class _Services:
+    egress: EgressClient | None
+    workspace: WorkspaceReader | None
+    secrets: VaultCredentials | None
+    invoker: ToolInvoker | None
+
+
+class WasmToolCatalog:
+    """Keeps a registry's WASM tools in step with the tools folder: ``sync()`` registers new
+    tools, swaps changed ones (a new pinned hash or manifest) and drops removed ones. Call it
+    before each lookup or from a poller; it only re-reads the index when the file changed."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        runtime: WasmRuntime,
+        index: ToolIndex,
+        egress: EgressClient | None = None,
+        workspace: WorkspaceReader | None = None,
+        secrets: VaultCredentials | None = None,
+        invoker: ToolInvoker | None = None,
+    ) -> None:
+        self._limits = sandbox_limits(settings)
+        self._runtime = runtime
+        self._index = index
+        self._services = _Services(egress, workspace, secrets, invoker)
+        self._loaded: dict[str, InstalledTool] = {}
+        self._lock = threading.Lock()
+
+    def executor(self, tool: InstalledTool) -> WasmToolExecutor:
+        from bastion.sandbox.executor import SandboxServices, WasmToolExecutor
+
+        s = self._services
+        return WasmToolExecutor(
+            tool,
+            runtime=self._runtime,
+            index=self._index,
+            limits=self._limits.effective(tool.manifest.limits.requested()),
+            services=SandboxServices(s.egress, s.workspace, s.secrets, s.invoker),
+        )
+
+    def sync(self, registry: ToolRegistry) -> None:
+        with self._lock:
+            current = {tool.name: tool for tool in self._index.list()}
+            for name in set(self._loaded) - set(current):
+                if name in registry:
+                    registry.unregister(name)
+                del self._loaded[name]
+            for name, tool in current.items():
+                if self._loaded.get(name) == tool:
+                    continue
+                if name in self._loaded:
+                    registry.replace(self.executor(tool))
+                elif name not in registry:  # a built-in of the same name always wins
+                    registry.register(self.executor(tool))
+                else:
+                    continue
+                self._loaded[name] = tool
+
+
+@dataclass(frozen=True, slots=True)
+class ToolRunReport:
+    """One ``tool run`` outcome, in the contract's ``--json`` shape."""
+
+    ok: bool
+    text: str
+    limit: str | None
+    denials: tuple[tuple[str, str], ...]
+    refused: bool = False  # the dispatcher refused before or around the call
+
+    @property
+    def exit_code(self) -> int:
+        if self.refused or self.limit is not None or self.denials:
+            return 3
+        return 0 if self.ok else 1
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "result": self.text if self.ok else None,
+            "error": None if self.ok else self.text,
+            "limit": self.limit,
+            "denials": [{"capability": c, "detail": d} for c, d in self.denials],
+        }
+
+
+class _Capturing:
+    """Wraps the executor the dispatcher runs, to keep the sandbox's own report (limit and
+    denials) that ``ToolResult`` does not carry."""
+
+    def __init__(self, inner: WasmToolExecutor) -> None:
+        self.inner = inner
+        self.output: ToolOutput | None = None
+
+    @property
+    def spec(self) -> ToolSpec:
+        return self.inner.spec
+
+    async def execute(self, authorized: Authorized) -> ToolOutput:
+        self.output = await self.inner.execute(authorized)
+        return self.output
+
+
+async def run_installed_tool(settings: Settings, name: str, params_json: str) -> ToolRunReport:
+    """``bastion tool run``: the installed tool, through the dispatcher, like any agent call."""
+    from bastion.app.bootstrap import open_database, open_vault
+    from bastion.app.wiring import build_dispatcher, build_registry
+    from bastion.contracts.authorization import CallContext
+    from bastion.contracts.errors import UsageError
+    from bastion.contracts.messages import ToolCallRequest
+    from bastion.egress import ExactValueScanner
+    from bastion.memory.workspace import open_workspace
+
+    index = tool_index(settings)
+    tool = index.require(name)
+    database = open_database(settings)
+    try:
+        vault = open_vault(settings, database)
+        credentials = VaultCredentials(vault)
+        egress = open_egress(settings, credentials)
+        runtime = open_wasm_runtime(settings)
+        registry = build_registry(settings)
+        dispatcher = build_dispatcher(settings, database, registry)
+        catalog = WasmToolCatalog(
+            settings,
+            runtime=runtime,
+            index=index,
+            egress=egress,
+            workspace=open_workspace(database),
+            secrets=credentials,
+            invoker=dispatcher,
+        )
+        catalog.sync(registry)
+        current = registry.get(tool.name)
+        if current is None or current.spec.kind != "wasm":
+            raise UsageError(f"{tool.name!r} is shadowed by a built-in tool of the same name")
+        capturing = _Capturing(catalog.executor(tool))
+        registry.replace(capturing)
+        request = ToolCallRequest("cli-tool-run", tool.name, params_json)
+        result = await dispatcher.call(request, CallContext(thread_id="cli-tool-run"))
+        runtime.close()
+        egress.close()
+        scanner = ExactValueScanner(credentials.known_values())
+        out = capturing.output
+        if out is None:  # refused or rejected before the sandbox ran
+            detail = result.content
+            return ToolRunReport(
+                False,
+                detail,
+                None,
+                (("dispatcher", detail),) if result.refused else (),
+                result.refused,
+            )
+        text = scanner.redact(out.text.encode()).decode("utf-8", "replace")
+        denials = tuple((d.capability, d.detail) for d in out.denials)
+        return ToolRunReport(out.ok, text, out.limit, denials, result.refused)
+    finally:
+        database.close()
