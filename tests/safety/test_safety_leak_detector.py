@@ -188,3 +188,14 @@ def test_stronger_contained_finding_survives_a_weaker_container(detector: LeakDe
     scan = detector.scan("Authorization: Bearer sk-proj-" + "a1B2c3D4e5" * 4)
     assert scan.action is LeakAction.BLOCK
     assert "openai_api_key" in [f.rule for f in scan.findings]
+
+
+def test_overlapping_findings_on_one_span_redact_once() -> None:
+    from bastion.safety.findings import Finding, Severity
+    from bastion.safety.leak_detector import redact_spans
+
+    same = [
+        Finding(name, Severity.HIGH, LeakAction.REDACT, 4, 10, "******")
+        for name in ("b_rule", "a_rule")
+    ]
+    assert redact_spans("key=secret! end", same) == "key=[REDACTED:b_rule]! end"

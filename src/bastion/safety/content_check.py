@@ -24,8 +24,8 @@ class ContentChecker:
         self.policy = PolicyEngine(policy_actions)
 
     def check(self, text: str) -> SanitizeResult:
-        result = self.sanitizer.check(text)
         norm = normalize(text)
+        result = self.sanitizer.check(text, norm)
         violations = self.policy.check(norm.text)
         if not violations:
             return result

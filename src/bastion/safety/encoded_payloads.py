@@ -12,10 +12,13 @@ from collections.abc import Iterator
 
 import re2
 
+from bastion.safety.encoded_text import EncodedText
+
 __all__ = ["DecodedSpan", "decoded_spans", "rot13", "tag_smuggled_text"]
 
 _BASE64 = re2.compile(r"[A-Za-z0-9+/_\-]{24,}={0,2}")
-_HEX = re2.compile(r"(?:[0-9A-Fa-f]{2}[ :]?){16,}|(?:\\x[0-9A-Fa-f]{2}){12,}")
+_BASE64_BYTES = re2.compile(rb"[A-Za-z0-9+/_\-]{24,}={0,2}")
+_HEX = re2.compile(rb"(?:[0-9A-Fa-f]{2}[ :]?){16,}|(?:\\x[0-9A-Fa-f]{2}){12,}")
 # Unicode "tag" characters mirror ASCII and render as nothing: a known way to hide a prompt.
 _TAGS = re2.compile("[\U000e0020-\U000e007e]{4,}")
 _ROT13 = bytes.maketrans(
@@ -37,7 +40,7 @@ def _readable(raw: bytes) -> str | None:
         return None
     if len(text) < 12:
         return None
-    if " " not in text:
+    if " " not in text and text.isascii():  # scripts such as CJK have no spaces
         return text if _BASE64.fullmatch(text) is not None else None
     printable = sum(1 for c in text if c.isprintable() or c in "\n\t")
     return text if printable >= 0.95 * len(text) else None
@@ -62,26 +65,26 @@ def _hex(token: str) -> bytes | None:
         return None
 
 
-def decoded_spans(text: str) -> Iterator[DecodedSpan]:
-    """Spans of ``text`` that decode (base64 or hex) to readable text."""
-    for match in _HEX.finditer(text):
-        raw = _hex(match.group(0))
+def decoded_spans(text: EncodedText) -> Iterator[DecodedSpan]:
+    """Character spans of ``text`` that decode (base64 or hex) to readable text."""
+    for match in _HEX.finditer(text.data):
+        raw = _hex(match.group(0).decode("ascii"))
         decoded = _readable(raw) if raw is not None else None
         if decoded is not None:
-            yield match.start(), match.end(), "hex", decoded
-    for match in _BASE64.finditer(text):
-        token = match.group(0)
+            yield (*text.span(*match.span()), "hex", decoded)
+    for match in _BASE64_BYTES.finditer(text.data):
+        token = match.group(0).decode("ascii")
         if token.isalnum() and (token.isdigit() or token.isalpha()):
             continue  # a word or a number, not an encoding
         raw = _b64(token)
         decoded = _readable(raw) if raw is not None else None
         if decoded is not None:
-            yield match.start(), match.end(), "base64", decoded
+            yield (*text.span(*match.span()), "base64", decoded)
 
 
-def rot13(text: str) -> bytes:
-    """ROT13 of the UTF-8 bytes (multi-byte sequences are untouched: only ASCII letters move)."""
-    return text.encode("utf-8", "replace").translate(_ROT13)
+def rot13(data: bytes) -> bytes:
+    """ROT13 of UTF-8 bytes (multi-byte sequences are untouched: only ASCII letters move)."""
+    return data.translate(_ROT13)
 
 
 def tag_smuggled_text(text: str) -> Iterator[tuple[int, int, str]]:

@@ -19,6 +19,8 @@ from urllib.parse import quote, quote_plus
 
 import re2
 
+from bastion.safety.encoded_text import EncodedText
+
 __all__ = ["MIN_SECRET_LENGTH", "ExactValueMatcher", "encoded_forms"]
 
 # Shorter values would match ordinary words; such a "secret" cannot be protected by search.
@@ -76,11 +78,12 @@ class ExactValueMatcher:
         self._regex = None
         return True
 
-    def find(self, text: str) -> list[tuple[int, int]]:
+    def find(self, text: EncodedText) -> list[tuple[int, int]]:
+        """Character spans of every known form in ``text``."""
         if not self._forms:
             return []
         if self._regex is None:
             # Longest first: leftmost-first alternation then prefers the complete form.
             ordered = sorted(self._forms, key=lambda f: (-len(f), f))
             self._regex = re2.compile("|".join(re2.escape(f) for f in ordered), _RE2_OPTIONS)
-        return [m.span() for m in self._regex.finditer(text)]
+        return [text.span(*m.span()) for m in self._regex.finditer(text.data)]

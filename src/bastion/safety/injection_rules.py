@@ -203,5 +203,7 @@ ENGLISH_RULES: tuple[InjectionRule, ...] = (
 )
 
 DEFAULT_INJECTION_RULES: tuple[InjectionRule, ...] = ENGLISH_RULES + tuple(
-    InjectionRule(name, H, pattern) for name, pattern in TRANSLATED_RULES
+    # ROT13 moves only ASCII letters, so it also hides Latin-script translations.
+    InjectionRule(name, H, pattern, core=True)
+    for name, pattern in TRANSLATED_RULES
 )

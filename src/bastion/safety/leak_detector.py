@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 import re2
 
 from bastion.contracts.errors import ConfigError
+from bastion.safety.encoded_text import EncodedText
 from bastion.safety.exact_values import ExactValueMatcher
 from bastion.safety.findings import Finding, LeakAction, Severity, preview_of, strongest_action
 from bastion.safety.leak_rules import DEFAULT_LEAK_RULES, LeakRule
@@ -95,10 +96,11 @@ class LeakDetector:
 
     def scan(self, text: str) -> LeakScan:
         norm = normalize(text)
-        findings = self._exact_findings(norm)
-        if self._vault_action is LeakAction.ALLOW:
-            findings = []
-        findings += self._pattern_findings(norm)
+        encoded = EncodedText(norm.text)
+        findings = (
+            [] if self._vault_action is LeakAction.ALLOW else self._exact_findings(norm, encoded)
+        )
+        findings += self._pattern_findings(norm, encoded)
         kept = _drop_contained(findings)
         return LeakScan(
             action=strongest_action([f.action for f in kept]),
@@ -106,10 +108,15 @@ class LeakDetector:
             redacted=redact_spans(text, kept),
         )
 
-    def _exact_findings(self, norm: NormalizedText) -> list[Finding]:
-        spans = set(self._exact.find(norm.original))
-        if norm.changed:
-            spans.update(norm.to_original(s, e) for s, e in self._exact.find(norm.text))
+    def _exact_findings(self, norm: NormalizedText, encoded: EncodedText) -> list[Finding]:
+        if not len(self._exact):
+            return []
+        if not norm.changed:
+            spans = set(self._exact.find(encoded))
+        else:
+            # The raw form too: a stored value may itself contain "%41" or invisible marks.
+            spans = set(self._exact.find(EncodedText(norm.original)))
+            spans.update(norm.to_original(s, e) for s, e in self._exact.find(encoded))
         return [
             Finding(
                 VAULT_SECRET_RULE,
@@ -122,20 +129,21 @@ class LeakDetector:
             for s, e in sorted(spans)
         ]
 
-    def _pattern_findings(self, norm: NormalizedText) -> list[Finding]:
-        hits = self._prefilter.Match(norm.text)
+    def _pattern_findings(self, norm: NormalizedText, encoded: EncodedText) -> list[Finding]:
+        hits = self._prefilter.Match(encoded.data)
         if not hits:
             return []
         found: list[Finding] = []
         for index in sorted(hits):
             leak_rule = self._rules[index]
-            for match in self._compiled[index].finditer(norm.text):
-                value = match.group(leak_rule.group)
-                if not value:
+            for match in self._compiled[index].finditer(encoded.data):
+                raw = match.group(leak_rule.group)
+                if not raw:
                     continue
+                value = raw.decode("utf-8", "replace")
                 if leak_rule.validator is not None and not leak_rule.validator(value):
                     continue
-                start, end = norm.to_original(*match.span(leak_rule.group))
+                start, end = norm.to_original(*encoded.span(*match.span(leak_rule.group)))
                 preview = leak_rule.fixed_preview or preview_of(norm.original[start:end])
                 found.append(
                     Finding(
@@ -166,9 +174,12 @@ def _drop_contained(findings: list[Finding]) -> list[Finding]:
 def redact_spans(text: str, findings: Iterable[Finding]) -> str:
     """Replace each redact/block finding's span (overlaps merged) with ``[REDACTED:rule]``."""
     spans = sorted(
-        (f.start, f.end, f)
-        for f in findings
-        if f.action in (LeakAction.REDACT, LeakAction.BLOCK) and f.end > f.start
+        (
+            (f.start, f.end, f)
+            for f in findings
+            if f.action in (LeakAction.REDACT, LeakAction.BLOCK) and f.end > f.start
+        ),
+        key=lambda item: (item[0], item[1]),
     )
     if not spans:
         return text

@@ -21,10 +21,18 @@ from urllib.parse import unquote
 
 import re2
 
-__all__ = ["NormalizedText", "is_invisible", "normalize", "strip_invisible"]
+__all__ = ["NormalizedText", "has_invisible", "is_invisible", "normalize", "strip_invisible"]
 
 _CHUNK = 512
 _CONTROL = re2.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Anything ``is_invisible`` may remove: controls, format and private-use characters, variation
+# selectors, and unassigned code points (the complement of every assigned category).
+_MAYBE_INVISIBLE = re2.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}\p{Cf}\p{Co}\x{FE00}-\x{FE0F}\x{E0100}-\x{E01EF}]"
+    r"|[^\p{L}\p{M}\p{N}\p{P}\p{S}\p{Z}\p{Cc}\p{Cf}\p{Co}\p{Cs}]"
+)
+_MAYBE_INVISIBLE_RUN = re2.compile(f"(?:{_MAYBE_INVISIBLE.pattern})+")
+_PERCENT_ESCAPE = re2.compile(r"%[0-9A-Fa-f]{2}")
 _PERCENT_RUN = re2.compile(r"(?:%[0-9A-Fa-f]{2})+")
 
 
@@ -66,9 +74,27 @@ _FOLD = _FoldTable()
 _INVISIBLE = _InvisibleTable()
 
 
+def has_invisible(text: str) -> bool:
+    return _MAYBE_INVISIBLE.search(text) is not None
+
+
+_SPLICE_LIMIT = 1000  # beyond this many invisible runs, one translate pass is cheaper
+
+
 def strip_invisible(text: str) -> str:
     """``text`` without invisible characters (nothing else changes)."""
-    return text.translate(_INVISIBLE)
+    if not has_invisible(text):
+        return text
+    data = text.encode("utf-8", "replace")
+    pieces: list[bytes] = []
+    pos = 0
+    for count, match in enumerate(_MAYBE_INVISIBLE_RUN.finditer(data)):
+        if count >= _SPLICE_LIMIT:
+            return text.translate(_INVISIBLE)
+        pieces.append(data[pos : match.start()])
+        pos = match.end()
+    pieces.append(data[pos:])
+    return b"".join(pieces).decode("utf-8", "replace")
 
 
 def _fold(chunk: str) -> str:
@@ -77,15 +103,22 @@ def _fold(chunk: str) -> str:
     return chunk.translate(_FOLD)
 
 
+def _fold_char(char: str) -> str:
+    value = _FOLD[ord(char)]
+    if value is None:
+        return ""
+    return char if isinstance(value, int) else value
+
+
 def _units(chunk: str) -> list[tuple[int, str]]:
     """(original length, normalised text) per character or percent-escape run."""
     units: list[tuple[int, str]] = []
     pos = 0
     for match in _PERCENT_RUN.finditer(chunk) if "%" in chunk else ():
-        units += [(1, c.translate(_FOLD)) for c in chunk[pos : match.start()]]
+        units += [(1, _fold_char(c)) for c in chunk[pos : match.start()]]
         units.append((match.end() - match.start(), _fold(match.group(0))))
         pos = match.end()
-    units += [(1, c.translate(_FOLD)) for c in chunk[pos:]]
+    units += [(1, _fold_char(c)) for c in chunk[pos:]]
     return units
 
 
@@ -101,13 +134,14 @@ class _Chunk:
 class NormalizedText:
     """The normalised ``text`` of ``original`` plus an exact offset map back to it."""
 
-    __slots__ = ("_chunks", "_norm_starts", "original", "text")
+    __slots__ = ("_chunks", "_norm_starts", "_units", "original", "text")
 
     def __init__(self, original: str, text: str, chunks: list[_Chunk]) -> None:
         self.original = original
         self.text = text
         self._chunks = chunks
         self._norm_starts = [c.norm_start for c in chunks]
+        self._units: dict[int, list[tuple[int, str]]] = {}
 
     @property
     def changed(self) -> bool:
@@ -126,14 +160,18 @@ class NormalizedText:
         if not self._chunks:
             return 0
         key = pos - 1 if is_end else pos
-        chunk = self._chunks[max(bisect_right(self._norm_starts, key) - 1, 0)]
+        index = max(bisect_right(self._norm_starts, key) - 1, 0)
+        chunk = self._chunks[index]
         offset = pos - chunk.norm_start
         if not chunk.changed:
             return chunk.orig_start + min(max(offset, 0), chunk.orig_len)
-        orig_chunk = self.original[chunk.orig_start : chunk.orig_start + chunk.orig_len]
+        units = self._units.get(index)
+        if units is None:
+            orig_chunk = self.original[chunk.orig_start : chunk.orig_start + chunk.orig_len]
+            units = self._units[index] = _units(orig_chunk)
         norm_pos = 0
         orig_pos = 0
-        for orig_len, out in _units(orig_chunk):
+        for orig_len, out in units:
             if out:
                 inside = (
                     norm_pos < offset <= norm_pos + len(out)
@@ -148,9 +186,11 @@ class NormalizedText:
 
 
 def _needs_work(text: str) -> bool:
-    if not text.isascii():
+    if "%" in text and _PERCENT_ESCAPE.search(text) is not None:
         return True
-    return "%" in text or _CONTROL.search(text) is not None
+    if text.isascii():
+        return _CONTROL.search(text) is not None
+    return not unicodedata.is_normalized("NFKC", text) or has_invisible(text)
 
 
 def normalize(original: str) -> NormalizedText:
@@ -162,6 +202,9 @@ def normalize(original: str) -> NormalizedText:
     norm_pos = 0
     start = 0
     size = len(original)
+    whole_percent = "%" in original and _PERCENT_ESCAPE.search(original) is not None
+    if not whole_percent and _CONTROL.search(original) is None and not _needs_work(original):
+        return NormalizedText(original, original, [])
     while start < size:
         end = min(start + _CHUNK, size)
         while end < size and "%" in original[end - 2 : end]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import re2
 
 from bastion.contracts.errors import ConfigError
+from bastion.safety.encoded_text import EncodedText
 from bastion.safety.findings import Severity
 from bastion.safety.verdicts import Verdict
 
@@ -114,15 +115,15 @@ class PolicyEngine:
         self._set.Compile()
 
     def check(self, text: str) -> tuple[PolicyViolation, ...]:
-        hits = self._set.Match(text)
+        encoded = EncodedText(text)
+        hits = self._set.Match(encoded.data)
         if not hits:
             return ()
         found: list[PolicyViolation] = []
         for index in sorted(hits):
             r = self._rules[index]
-            match = self._compiled[index].search(text)
+            match = self._compiled[index].search(encoded.data)
             if match is not None:
-                found.append(
-                    PolicyViolation(r.name, r.severity, r.action, match.start(), match.end())
-                )
+                start, end = encoded.span(*match.span())
+                found.append(PolicyViolation(r.name, r.severity, r.action, start, end))
         return tuple(found)

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 import re2
 
 from bastion.safety.encoded_payloads import decoded_spans, rot13, tag_smuggled_text
+from bastion.safety.encoded_text import EncodedText
 from bastion.safety.findings import Severity
 from bastion.safety.injection_rules import DEFAULT_INJECTION_RULES, InjectionRule
-from bastion.safety.normalize import normalize, strip_invisible
+from bastion.safety.normalize import NormalizedText, has_invisible, normalize, strip_invisible
 from bastion.safety.verdicts import Verdict, parse_verdicts, strongest_verdict
 
 __all__ = ["InjectionFinding", "SanitizeResult", "Sanitizer"]
@@ -84,66 +85,64 @@ class Sanitizer:
         self._core = tuple(i for i, r in enumerate(self._rules) if r.core)
         self._core_set = _compile_set(self._rules[i].pattern for i in self._core)
 
-    def check(self, text: str) -> SanitizeResult:
-        findings = self._hidden_text_findings(text)
-        norm = normalize(text)
-        for rule_name, severity, start, end in self._detect(norm.text, 0):
+    def check(self, text: str, norm: NormalizedText | None = None) -> SanitizeResult:
+        """Judge ``text``; pass ``norm`` when the caller already normalised it."""
+        invisible = not text.isascii() and has_invisible(text)
+        stripped = strip_invisible(text) if invisible else text
+        findings = self._hidden_text_findings(text, stripped)
+        norm = norm or normalize(text)
+        plain = norm.text
+        if "\\" in plain:
+            plain = plain.replace("\\n", "  ").replace("\\r", "  ").replace("\\t", "  ")
+        for rule_name, severity, start, end in self._detect(plain, 0):
             s, e = norm.to_original(start, end)
             findings.append(InjectionFinding(rule_name, severity, s, e))
         findings = _first_per_rule(findings)
         findings += _combined_signal(findings)
         verdict = strongest_verdict([self._verdicts[f.severity] for f in findings])
-        sanitized = _escape(text, any(f.rule == "role_marker" for f in findings))
+        seen = {f.rule for f in findings}
+        sanitized = _escape(stripped, "chat_template_token" in seen, "role_marker" in seen)
         if sanitized != text and verdict.rank < Verdict.SANITIZE.rank:
             verdict = Verdict.SANITIZE
         return SanitizeResult(verdict, tuple(findings), sanitized)
 
     def _detect(self, text: str, depth: int) -> list[tuple[str, Severity, int, int]]:
+        encoded = EncodedText(text)
         found: list[tuple[str, Severity, int, int]] = []
-        for index in sorted(self._set.Match(text) or ()):  # type: ignore[attr-defined]
+        for index in sorted(self._set.Match(encoded.data) or ()):  # type: ignore[attr-defined]
             rule = self._rules[index]
-            match = self._compiled[index].search(text)
+            match = self._compiled[index].search(encoded.data)
             if match is not None:
-                found.append((rule.name, rule.severity, match.start(), match.end()))
-        found += self._rot13_findings(text)
+                found.append((rule.name, rule.severity, *encoded.span(*match.span())))
+        found += self._rot13_findings(encoded)
         if depth < _MAX_DEPTH:
-            for start, end, _encoding, decoded in decoded_spans(text):
+            for start, end, _encoding, decoded in decoded_spans(encoded):
                 inner = self._detect(normalize(decoded).text, depth + 1)
                 if any(sev.rank >= Severity.MEDIUM.rank for _, sev, _, _ in inner):
                     found.append(("encoded_instruction", Severity.HIGH, start, end))
         return found
 
-    def _rot13_findings(self, text: str) -> list[tuple[str, Severity, int, int]]:
-        turned = rot13(text)
+    def _rot13_findings(self, encoded: EncodedText) -> list[tuple[str, Severity, int, int]]:
+        turned = rot13(encoded.data)
         hits = self._core_set.Match(turned)  # type: ignore[attr-defined]
-        if not hits:
-            return []
-        turned_text = turned.decode("utf-8", "replace")
-        found = []
-        for hit in sorted(hits):
-            index = self._core[hit]
-            match = self._compiled[index].search(turned_text)
+        found: list[tuple[str, Severity, int, int]] = []
+        for hit in sorted(hits or ()):
+            match = self._compiled[self._core[hit]].search(turned)
             if match is not None:
-                found.append(("rot13_instruction", Severity.HIGH, match.start(), match.end()))
+                found.append(("rot13_instruction", Severity.HIGH, *encoded.span(*match.span())))
         return found
 
-    def _hidden_text_findings(self, text: str) -> list[InjectionFinding]:
-        if text.isascii():
-            index = text.find("\x00")
-            return (
-                []
-                if index < 0
-                else [InjectionFinding("null_byte", Severity.HIGH, index, index + 1)]
-            )
+    def _hidden_text_findings(self, text: str, stripped: str) -> list[InjectionFinding]:
         findings: list[InjectionFinding] = []
         index = text.find("\x00")
         if index >= 0:
             findings.append(InjectionFinding("null_byte", Severity.HIGH, index, index + 1))
+        if stripped is text:
+            return findings
         for start, end, spelled in tag_smuggled_text(text):
             severity = Severity.HIGH if len(spelled.strip()) >= 4 else Severity.MEDIUM
             findings.append(InjectionFinding("unicode_tag_smuggling", severity, start, end))
-        removed = len(text) - len(strip_invisible(text))
-        if removed >= _MANY_INVISIBLE:
+        if len(text) - len(stripped) >= _MANY_INVISIBLE:
             findings.append(InjectionFinding("invisible_characters", Severity.LOW, 0, len(text)))
         return findings
 
@@ -170,10 +169,11 @@ def _combined_signal(findings: list[InjectionFinding]) -> list[InjectionFinding]
     ]
 
 
-def _escape(text: str, escape_roles: bool) -> str:
-    if not text.isascii() or _CONTROL.search(text) is not None:
+def _escape(text: str, escape_tokens: bool, escape_roles: bool) -> str:
+    """``text`` (already without invisible non-ASCII characters) made safe to hand on."""
+    if _CONTROL.search(text) is not None:
         text = strip_invisible(text)
-    if "<" in text or "[" in text:
+    if escape_tokens:
         text = _SPECIAL_TOKEN.sub(lambda m: m.group(0)[0] + "\\" + m.group(0)[1:], text)
     if escape_roles:
         text = _ROLE_LINE.sub(r"\1[ESCAPED] \2", text)

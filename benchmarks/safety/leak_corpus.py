@@ -1,0 +1,280 @@
+"""Seeded leak corpus: real-format secrets per rule in realistic contexts, plus near-misses.
+
+Every secret is generated from the format's public description (prefix, alphabet, length,
+checksum where there is one, e.g. GitHub's CRC32/base62 tail); nothing is a real credential.
+"""
+
+# Data tables: one format or template per line reads better than wrapped literals.
+# ruff: noqa: E501, PLC3002
+from __future__ import annotations
+
+import base64
+import json
+import random
+import string
+import uuid
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+ALNUM = string.ascii_letters + string.digits
+B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
+HEX = "0123456789abcdef"
+URLSAFE = ALNUM + "_-"
+BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+
+
+@dataclass(frozen=True)
+class Sample:
+    text: str
+    secret: str | None  # None for a near-miss that must stay clean
+    kind: str  # rule family or near-miss kind
+    context: str
+
+
+def _s(rng: random.Random, alphabet: str, n: int) -> str:
+    return "".join(rng.choice(alphabet) for _ in range(n))
+
+
+def _github(rng: random.Random, prefix: str) -> str:
+    body = _s(rng, ALNUM, 30)
+    crc = zlib.crc32(body.encode())
+    tail = ""
+    while crc:
+        crc, r = divmod(crc, 62)
+        tail = B62[r] + tail
+    return f"{prefix}_{body}{tail.rjust(6, '0')}"
+
+
+def _jwt(rng: random.Random) -> str:
+    def enc(obj: dict[str, object]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
+
+    header = enc({"alg": rng.choice(["HS256", "RS256", "ES256"]), "typ": "JWT"})
+    payload = enc({"sub": str(rng.randint(1, 10**9)), "iat": rng.randint(1.6e9, 1.8e9)})
+    return f"{header}.{payload}.{_s(rng, URLSAFE, 43)}"
+
+
+def _pem(rng: random.Random, kind: str) -> str:
+    body = "\n".join(_s(rng, ALNUM + "+/", 64) for _ in range(6))
+    return f"-----BEGIN {kind}-----\n{body}\n-----END {kind}-----"
+
+
+# Tokens that fit any context: rule family -> generator.
+TOKENS: dict[str, Callable[[random.Random], str]] = {
+    "aws_access_key": lambda r: (
+        r.choice(["AKIA", "ASIA"]) + _s(r, string.ascii_uppercase + "234567", 16)
+    ),
+    "github_token": lambda r: _github(r, r.choice(["ghp", "gho", "ghu", "ghs", "ghr"])),
+    "github_fine_grained_pat": lambda r: f"github_pat_{_s(r, ALNUM, 22)}_{_s(r, ALNUM, 59)}",
+    "gitlab_token": lambda r: "glpat-" + _s(r, URLSAFE, 20),
+    "stripe_secret_key": lambda r: r.choice(["sk_live_", "rk_live_"]) + _s(r, ALNUM, 99),
+    "stripe_test_key": lambda r: "sk_test_" + _s(r, ALNUM, 24),
+    "stripe_webhook_secret": lambda r: "whsec_" + _s(r, ALNUM, 32),
+    "openai_api_key": lambda r: (
+        r.choice(["sk-proj-", "sk-", "sk-svcacct-"])
+        + _s(r, ALNUM, 20)
+        + "T3BlbkFJ"
+        + _s(r, ALNUM, 20)
+    ),
+    "anthropic_api_key": lambda r: "sk-ant-api03-" + _s(r, URLSAFE, 93) + "AA",
+    "openrouter_api_key": lambda r: "sk-or-v1-" + _s(r, HEX, 64),
+    "google_api_key": lambda r: "AIza" + _s(r, URLSAFE, 35),
+    "google_oauth_client_secret": lambda r: "GOCSPX-" + _s(r, URLSAFE, 28),
+    "slack_token": lambda r: (
+        f"xox{r.choice('bpa')}-{r.randint(10**10, 10**12)}-{r.randint(10**10, 10**12)}-{_s(r, ALNUM, 24)}"
+    ),
+    "slack_webhook": lambda r: (
+        f"https://hooks.slack.com/services/T{_s(r, string.ascii_uppercase + string.digits, 8)}/B{_s(r, string.ascii_uppercase + string.digits, 8)}/{_s(r, ALNUM, 24)}"
+    ),
+    "twilio_api_key": lambda r: "SK" + _s(r, HEX, 32),
+    "sendgrid_api_key": lambda r: f"SG.{_s(r, URLSAFE, 22)}.{_s(r, URLSAFE, 43)}",
+    "telegram_bot_token": lambda r: f"{r.randint(10**8, 10**10)}:AA{_s(r, URLSAFE, 33)}",
+    "jwt": _jwt,
+    "npm_token": lambda r: "npm_" + _s(r, ALNUM, 36),
+    "pypi_token": lambda r: "pypi-AgEIcHlwaS5vcmc" + _s(r, URLSAFE, 70),
+    "docker_hub_token": lambda r: "dckr_pat_" + _s(r, URLSAFE, 27),
+    "digitalocean_token": lambda r: r.choice(["dop", "doo", "dor"]) + "_v1_" + _s(r, HEX, 64),
+    "heroku_api_key": lambda r: "HRKU-AA" + _s(r, URLSAFE, 58),
+    "shopify_token": lambda r: r.choice(["shpat_", "shpss_", "shpca_"]) + _s(r, HEX, 32),
+    "square_token": lambda r: r.choice(
+        ["sq0atp-" + _s(r, URLSAFE, 22), "sq0csp-" + _s(r, URLSAFE, 43)]
+    ),
+    "mailgun_api_key": lambda r: "key-" + _s(r, HEX, 32),
+    "mailchimp_api_key": lambda r: _s(r, HEX, 32) + f"-us{r.randint(1, 21)}",
+    "discord_webhook": lambda r: (
+        f"https://discord.com/api/webhooks/{r.randint(10**17, 10**18)}/{_s(r, URLSAFE, 68)}"
+    ),
+    "huggingface_token": lambda r: "hf_" + _s(r, string.ascii_letters, 34),
+    "databricks_token": lambda r: "dapi" + _s(r, HEX, 32),
+    "age_secret_key": lambda r: "AGE-SECRET-KEY-1" + _s(r, BECH32.upper(), 58),
+    "sentry_token": lambda r: "sntryu_" + _s(r, HEX, 64),
+    "new_relic_key": lambda r: "NRAK-" + _s(r, string.ascii_uppercase + string.digits, 27),
+    "grafana_token": lambda r: f"glsa_{_s(r, ALNUM, 32)}_{_s(r, HEX, 8)}",
+    "postman_api_key": lambda r: f"PMAK-{_s(r, HEX, 24)}-{_s(r, HEX, 34)}",
+    "linear_api_key": lambda r: "lin_api_" + _s(r, ALNUM, 40),
+    "hashicorp_vault_token": lambda r: "hvs." + _s(r, URLSAFE, 92),
+    "pulumi_token": lambda r: "pul-" + _s(r, HEX, 40),
+    "doppler_token": lambda r: "dp.pt." + _s(r, ALNUM, 43),
+    "groq_api_key": lambda r: "gsk_" + _s(r, ALNUM, 52),
+    "replicate_token": lambda r: "r8_" + _s(r, ALNUM, 37),
+    "perplexity_api_key": lambda r: "pplx-" + _s(r, ALNUM, 48),
+    "langsmith_api_key": lambda r: f"lsv2_pt_{_s(r, HEX, 32)}_{_s(r, HEX, 10)}",
+    "supabase_token": lambda r: "sbp_" + _s(r, HEX, 40),
+    "atlassian_api_token": lambda r: "ATATT3xFfGF0" + _s(r, URLSAFE, 180),
+    "planetscale_token": lambda r: "pscale_tkn_" + _s(r, URLSAFE, 43),
+    "rubygems_api_key": lambda r: "rubygems_" + _s(r, HEX, 48),
+    "alibaba_access_key": lambda r: "LTAI" + _s(r, ALNUM, 20),
+    "notion_token": lambda r: f"ntn_{_s(r, string.digits, 11)}{_s(r, ALNUM, 35)}",
+    "flutterwave_secret_key": lambda r: f"FLWSECK_TEST-{_s(r, HEX, 32)}-X",
+    "easypost_api_key": lambda r: "EZAK" + _s(r, ALNUM, 54),
+    "typeform_token": lambda r: "tfp_" + _s(r, ALNUM, 59),
+    "prefect_token": lambda r: "pnu_" + _s(r, ALNUM, 36),
+    "bearer_token": lambda r: "Bearer " + _s(r, ALNUM + "._-", 40),
+    "basic_auth": lambda r: (
+        "Basic "
+        + base64.b64encode(
+            f"{_s(r, string.ascii_lowercase, 6)}:{_s(r, ALNUM, 14)}".encode()
+        ).decode()
+    ),
+}
+
+# Secrets that only exist with their surrounding syntax: family -> (snippet, secret).
+SNIPPETS: dict[str, Callable[[random.Random], tuple[str, str]]] = {
+    "aws_secret_key": lambda r: (lambda s: (f"aws_secret_access_key = {s}", s))(
+        _s(r, ALNUM + "/+", 40)
+    ),
+    "database_connection_string": lambda r: (
+        lambda p: (
+            f"DATABASE_URL=postgresql://app_user:{p}@db-{r.randint(1, 9)}.internal:5432/prod",
+            p,
+        )
+    )(_s(r, ALNUM, 18)),
+    "mongodb_uri": lambda r: (
+        lambda p: (f'MONGO_URI="mongodb+srv://svc:{p}@cluster0.ab1cd.mongodb.net/app"', p)
+    )(_s(r, ALNUM, 16)),
+    "redis_url": lambda r: (lambda p: (f"redis://default:{p}@cache.internal:6379/0", p))(
+        _s(r, ALNUM, 20)
+    ),
+    "pem_private_key": lambda r: (lambda k: (k, k))(_pem(r, "RSA PRIVATE KEY")),
+    "ssh_private_key": lambda r: (lambda k: (k, k))(_pem(r, "OPENSSH PRIVATE KEY")),
+    "pgp_private_key": lambda r: (lambda k: (k, k))(_pem(r, "PGP PRIVATE KEY BLOCK")),
+    "azure_storage_key": lambda r: (
+        lambda k: (
+            f"DefaultEndpointsProtocol=https;AccountName=acct{r.randint(1, 99)};AccountKey={k};EndpointSuffix=core.windows.net",
+            k,
+        )
+    )(_s(r, ALNUM + "+/", 86) + "=="),
+    "datadog_api_key": lambda r: (lambda k: (f"DD_API_KEY={k}", k))(_s(r, HEX, 32)),
+    "password_assignment": lambda r: (lambda p: (f'db_password: "{p}"', p))(
+        _s(r, ALNUM + "!#%", 14)
+    ),
+    "env_password": lambda r: (lambda p: (f"export SMTP_PASSWORD={p}", p))(_s(r, ALNUM, 16)),
+    "generic_secret_assignment": lambda r: (lambda k: (f'client_secret = "{k}"', k))(
+        _s(r, ALNUM, 32)
+    ),
+    "url_credentials": lambda r: (
+        lambda p: (f"git clone https://deploy:{p}@git.example.org/team/repo.git", p)
+    )(_s(r, ALNUM, 20)),
+}
+
+CONTEXTS: dict[str, str] = {
+    "env": "SERVICE_TOKEN={s}\nLOG_LEVEL=info\n",
+    "json": '{{"name": "prod", "credentials": {{"value": "{s}"}}, "region": "eu-west-1"}}',
+    "yaml": "service:\n  endpoint: https://api.example.com\n  key: {s}\n",
+    "http": "GET /v1/items HTTP/1.1\nHost: api.example.com\nX-Api-Token: {s}\nAccept: */*\n",
+    "log": "2024-05-02T10:11:12Z INFO worker=3 loaded credential {s} for job 8812\n",
+    "source": 'client = ApiClient(base_url=BASE, token="{s}", timeout=30)\n',
+    "shell": "$ curl -s https://api.example.com/v2/me -H 'X-Key: {s}' | jq .\n",
+    "chat": "hey, my deploy fails with 401 even though I set {s} in the dashboard, any idea?",
+}
+
+
+def _placeholder_lines(rng: random.Random) -> list[str]:
+    return [
+        "AWS_ACCESS_KEY_ID=your-access-key-id",
+        "OPENAI_API_KEY=sk-...",
+        'api_key = "<YOUR_API_KEY>"',
+        "GITHUB_TOKEN=ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXX",
+        "password: ${DB_PASSWORD}",
+        "DATABASE_URL=postgres://user:password@localhost:5432/dev",
+        "token: {{ secrets.DEPLOY_TOKEN }}",
+        "export STRIPE_KEY=sk_test_placeholder",
+        "SECRET_KEY=changeme",
+        f"Authorization: Bearer $TOKEN_{rng.randint(1, 9)}",
+    ]
+
+
+def near_misses(rng: random.Random) -> list[tuple[str, str]]:
+    """(text, kind) pairs that contain no secret."""
+    out: list[tuple[str, str]] = []
+    for _ in range(40):
+        out.append((f"request_id={uuid.UUID(int=rng.getrandbits(128))} status=200", "uuid"))
+        out.append((f"commit {_s(rng, HEX, 40)}\nAuthor: Dev <dev@example.com>", "commit_sha"))
+        sha512 = base64.b64encode(rng.randbytes(64)).decode()
+        out.append(
+            (
+                f'"node_modules/left-pad": {{"version": "1.3.0", "integrity": "sha512-{sha512}"}}',
+                "lockfile",
+            )
+        )
+        out.append(
+            (
+                f"{_s(rng, string.ascii_lowercase, 8)}==1.2.{rng.randint(0, 9)} --hash=sha256:{_s(rng, HEX, 64)}",
+                "lockfile",
+            )
+        )
+        img = base64.b64encode(rng.randbytes(90)).decode()
+        out.append((f'<img src="data:image/png;base64,{img}" alt="logo">', "data_uri"))
+        out.append((f"image: registry.example.com/app@sha256:{_s(rng, HEX, 64)}", "digest"))
+        var = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(3))
+        out.append(
+            (
+                f"!function(e,t){{var {var}=e.createElement('script');{var}.src='/a.{_s(rng, HEX, 8)}.js';t.appendChild({var})}}(document,window);",
+                "minified",
+            )
+        )
+        out.append(
+            (
+                f"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{_s(rng, ALNUM + '+/', 43)} dev@laptop",
+                "public_key",
+            )
+        )
+        out.append(
+            (
+                f"The {rng.choice(['quarterly', 'annual', 'weekly'])} report is ready; the token ring network was replaced and the secret santa list is on the wiki.",
+                "prose",
+            )
+        )
+        out.append(
+            (
+                f"https://cdn.example.com/assets/{_s(rng, HEX, 32)}/bundle.min.js?v={rng.randint(1, 99)}",
+                "url_hash",
+            )
+        )
+        out.append(
+            (
+                f"session cookie expires in {rng.randint(1, 60)} minutes; key rotation runs nightly (see docs/keys.md)",
+                "prose",
+            )
+        )
+        out.append((f"md5 {_s(rng, HEX, 32)}  release-{rng.randint(1, 9)}.tar.gz", "checksum"))
+    out += [(line, "placeholder") for line in _placeholder_lines(rng) for _ in range(4)]
+    return out
+
+
+def build(seed: int = 1337, per_rule: int = 24) -> list[Sample]:
+    rng = random.Random(seed)
+    samples: list[Sample] = []
+    contexts = sorted(CONTEXTS)
+    for family, make in sorted(TOKENS.items()):
+        for i in range(per_rule):
+            secret = make(rng)
+            ctx = contexts[i % len(contexts)]
+            samples.append(Sample(CONTEXTS[ctx].format(s=secret), secret, family, ctx))
+    for family, make_snippet in sorted(SNIPPETS.items()):
+        for _ in range(per_rule):
+            snippet, secret = make_snippet(rng)
+            samples.append(Sample(f"# config\n{snippet}\n", secret, family, "snippet"))
+    samples += [Sample(text, None, kind, "near_miss") for text, kind in near_misses(rng)]
+    return samples

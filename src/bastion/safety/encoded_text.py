@@ -1,0 +1,39 @@
+"""Text encoded to UTF-8 once, with byte → character offset conversion.
+
+RE2 matches UTF-8 bytes; handing it a ``str`` re-encodes the whole text on every call. The
+scanners encode once and run every pattern over the bytes. For ASCII (the common case) byte
+and character offsets coincide; otherwise a checkpoint table keeps each conversion short.
+"""
+
+from __future__ import annotations
+
+__all__ = ["EncodedText"]
+
+_STEP = 4096
+_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+class EncodedText:
+    __slots__ = ("_checkpoints", "data", "is_ascii", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.data = text.encode("utf-8", "replace")
+        self.is_ascii = len(self.data) == len(text)
+        self._checkpoints: list[int] | None = None
+
+    def char_offset(self, byte_offset: int) -> int:
+        if self.is_ascii:
+            return byte_offset
+        if self._checkpoints is None:
+            counts = [0]
+            for start in range(0, len(self.data), _STEP):
+                chunk = self.data[start : start + _STEP]
+                counts.append(counts[-1] + len(chunk.translate(None, _CONTINUATION)))
+            self._checkpoints = counts
+        base = byte_offset // _STEP * _STEP
+        partial = self.data[base:byte_offset].translate(None, _CONTINUATION)
+        return self._checkpoints[byte_offset // _STEP] + len(partial)
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.char_offset(start), self.char_offset(end)
