@@ -1,11 +1,11 @@
 """Builds a running Bastion from validated Settings: one function, small builders.
 
-    settings → database → vault → API key → provider config → chat model
-             → tool registry + built-ins → dispatcher (recorder; later guards, filters, audit)
-             → Runtime (sessions for the REPL, one-shot chat and the gateway)
-
-Later layers (safety filters, approval guards, audit, WASM tools) attach in ``build_dispatcher``
-and ``build_registry``; nothing else should need to change.
+settings → database → vault → API key → provider config → chat model
+         → security (wiring_security): leak detector, safety filter, audit log, approvals
+         → workspace (wiring_memory), egress
+         → tool registry: built-ins, memory tools, http tools; WASM tools after the dispatcher
+         → dispatcher (taint guard → approval gate → approver; safety filter; recorder; audit)
+         → Runtime (sessions for the REPL, one-shot chat and the gateway)
 """
 
 from __future__ import annotations
@@ -18,12 +18,21 @@ from bastion.app.settings import Settings
 from bastion.contracts.errors import ConfigError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from bastion.app.tool_wiring import WasmToolCatalog
+    from bastion.app.wiring_security import Security
     from bastion.contracts.ports import ChatModel
+    from bastion.egress import EgressClient
+    from bastion.kernel.approval_prompt import ApprovalPromptFn
     from bastion.kernel.dispatcher import Dispatcher
     from bastion.kernel.hooks import CallRecorder
     from bastion.kernel.registry import ToolRegistry
+    from bastion.kernel.taint import TaintTracker
+    from bastion.memory.workspace import Workspace
     from bastion.providers.config import ProviderConfig
     from bastion.runner.session import ChatSession, SessionConfig
+    from bastion.sandbox.runtime import WasmRuntime
     from bastion.store.database import Database
     from bastion.store.repositories import ThreadRepository, ToolCallRepository
     from bastion.vault.vault import Vault
@@ -31,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "NO_MODEL_MESSAGE",
     "Runtime",
+    "attach_wasm_tools",
     "build_dispatcher",
     "build_registry",
     "build_runtime",
@@ -55,6 +65,12 @@ class Runtime:
     dispatcher: Dispatcher
     provider: ProviderConfig
     model: ChatModel
+    security: Security
+    workspace: Workspace
+    tracker: TaintTracker
+    egress: EgressClient | None = None
+    catalog: WasmToolCatalog | None = None
+    wasm: WasmRuntime | None = None
     _models: list[ChatModel] = field(default_factory=list)
 
     def chat_model(self, name: str) -> ChatModel:
@@ -65,21 +81,59 @@ class Runtime:
         self._models.append(model)
         return model
 
-    def session(self, thread_id: str | None = None, channel: str = "cli") -> ChatSession:
-        from bastion.runner.session import ChatSession
+    def refresh_tools(self) -> None:
+        """Pick up tools installed, changed or removed in the tools folder since the last turn."""
+        if self.catalog is not None:
+            self.catalog.sync(self.dispatcher.registry)
 
-        chat = ChatSession(
-            self.model, self.dispatcher, self.threads, session_config(self.settings, channel)
+    def session(
+        self,
+        thread_id: str | None = None,
+        channel: str = "cli",
+        *,
+        user: str = "local",
+        shared_channel: bool = False,
+    ) -> ChatSession:
+        """A conversation on ``channel``; in a group or shared channel MEMORY.md stays out of
+        the prompt."""
+        from bastion.app.wiring_memory import identity_source
+        from bastion.runner.session import ChatSession, SessionPorts
+
+        security = self.security
+        ports = SessionPorts(
+            tracker=self.tracker,
+            user_texts=security.user_texts,
+            audit=security.audit,
+            screen_user=security.screen_user,
+            screen_output=security.screen_output,
+            identity=identity_source(self.workspace, shared_channel=shared_channel),
+            prompt_rule=security.safety_filter.boundaries.system_rule,
+            before_turn=self.refresh_tools,
         )
+        config = replace(session_config(self.settings, channel, identity=False), user=user)
+        chat = ChatSession(self.model, self.dispatcher, self.threads, config, ports)
         if thread_id is not None:
             chat.open_thread(thread_id)
         return chat
+
+    def set_secret(self, name: str, value: str, hosts: Sequence[str] = ()) -> None:
+        """Store a secret while running: the vault keeps it, the detector redacts it at once."""
+        from bastion.kernel.audit_events import record_secret_set
+
+        self.vault.set(name, value, list(hosts))
+        self.security.add_known_secret(value)
+        record_secret_set(self.security.audit, name, hosts=hosts)
 
     async def aclose(self) -> None:
         for model in (self.model, *self._models):
             close = getattr(model, "aclose", None)  # adapters that hold an HTTP client
             if close is not None:
                 await close()
+        self.workspace.close()
+        if self.wasm is not None:
+            self.wasm.close()
+        if self.egress is not None:
+            self.egress.close()
         self.database.close()
 
 
@@ -106,7 +160,11 @@ def provider_config(settings: Settings, api_key: str | None) -> ProviderConfig:
     )
 
 
-def session_config(settings: Settings, channel: str = "cli") -> SessionConfig:
+def session_config(
+    settings: Settings, channel: str = "cli", *, identity: bool = True
+) -> SessionConfig:
+    """``identity=False`` when the session reads its identity from the workspace instead of
+    the files in ``$BASTION_HOME``."""
     from bastion.agent.context import DEFAULT_SYSTEM_PROMPT
     from bastion.runner.identity import load_identity
     from bastion.runner.session import SessionConfig
@@ -115,7 +173,7 @@ def session_config(settings: Settings, channel: str = "cli") -> SessionConfig:
     return SessionConfig(
         channel=channel,
         system_prompt=agent.system_prompt or DEFAULT_SYSTEM_PROMPT,
-        identity=load_identity(settings.home),
+        identity=load_identity(settings.home) if identity else (),
         max_iterations=agent.max_iterations,
         max_output_tokens=settings.llm.max_output_tokens,
         compaction_threshold=agent.compaction_threshold,
@@ -123,24 +181,65 @@ def session_config(settings: Settings, channel: str = "cli") -> SessionConfig:
     )
 
 
-def build_registry(settings: Settings) -> ToolRegistry:
-    """Every tool the agent may call. WASM and MCP tools register here too."""
+def build_registry(
+    settings: Settings,
+    *,
+    workspace: Workspace | None = None,
+    egress: EgressClient | None = None,
+) -> ToolRegistry:
+    """Every built-in tool the agent may call: the file tools, the memory tools over
+    ``workspace`` and the http tools over ``egress`` (hosts from ``[tools] http_allow_hosts``).
+    WASM tools join after the dispatcher exists (``attach_wasm_tools``), since they call back
+    into it."""
     from bastion.kernel.builtins import builtin_executors
     from bastion.kernel.registry import ToolRegistry
 
     registry = ToolRegistry()
     for executor in builtin_executors(settings.files_dir):
         registry.register(executor)
+    if workspace is not None:
+        from bastion.kernel.builtins.memory_tools import memory_tools
+
+        need_approval = settings.memory.identity_writes_need_approval
+        for tool in memory_tools(workspace, identity_writes_need_approval=need_approval):
+            registry.register(tool)
+    hosts = settings.tools.http_allow_hosts
+    if egress is not None and hosts:
+        from bastion.kernel.builtins.http_tool import HttpPostTool, HttpTool
+
+        methods = {m.upper() for m in settings.tools.http_allow_methods}
+        registry.register(HttpTool(egress, hosts))
+        if "POST" in methods:
+            registry.register(HttpPostTool(egress, hosts))
     return registry
 
 
-def build_dispatcher(settings: Settings, database: Database, registry: ToolRegistry) -> Dispatcher:
-    """The one door for tool calls. Guards, filters, approver and audit attach here."""
+def build_dispatcher(
+    settings: Settings,
+    database: Database,
+    registry: ToolRegistry,
+    *,
+    security: Security | None = None,
+    ask: ApprovalPromptFn | None = None,
+) -> Dispatcher:
+    """The one door for tool calls. With ``security``: the taint guard before the approval
+    gate, the approver (``ask`` answers inline, else requests stay pending for `bastion
+    approvals`), the safety filter on every result, and the audit log."""
     from bastion.kernel.dispatcher import Dispatcher
 
+    if security is None:
+        return Dispatcher(
+            registry,
+            recorder=_call_recorder(database),
+            output_cap_bytes=settings.tools.output_cap_bytes,
+        )
     return Dispatcher(
         registry,
+        guards=security.guards(),
+        filters=[security.safety_filter],
         recorder=_call_recorder(database),
+        audit=security.audit,
+        approver=security.approver(ask),
         output_cap_bytes=settings.tools.output_cap_bytes,
     )
 
@@ -152,8 +251,40 @@ def _call_recorder(database: Database) -> CallRecorder:
     return StoreCallRecorder(tool_call_repository(database))
 
 
-def build_runtime(settings: Settings) -> Runtime:
-    """Open everything for a chat. ``ConfigError`` (exit 2) names what to fix."""
+def attach_wasm_tools(
+    settings: Settings,
+    dispatcher: Dispatcher,
+    *,
+    vault: Vault,
+    workspace: Workspace,
+    egress: EgressClient,
+) -> tuple[WasmToolCatalog, WasmRuntime]:
+    """Register the installed WASM tools (vault-backed credentials, the workspace as their
+    reader, the dispatcher for nested calls); ``Runtime.refresh_tools`` keeps them in step."""
+    from bastion.app.tool_wiring import (
+        VaultCredentials,
+        WasmToolCatalog,
+        open_wasm_runtime,
+        tool_index,
+    )
+
+    wasm = open_wasm_runtime(settings)
+    catalog = WasmToolCatalog(
+        settings,
+        runtime=wasm,
+        index=tool_index(settings),
+        egress=egress,
+        workspace=workspace,
+        secrets=VaultCredentials(vault),
+        invoker=dispatcher,
+    )
+    catalog.sync(dispatcher.registry)
+    return catalog, wasm
+
+
+def build_runtime(settings: Settings, *, ask: ApprovalPromptFn | None = None) -> Runtime:
+    """Open everything for a chat. ``ConfigError`` (exit 2) names what to fix. ``ask`` is the
+    REPL's inline approval prompt; without it approvals wait for `bastion approvals`."""
     from bastion.app.bootstrap import (
         llm_api_key,
         open_database,
@@ -161,17 +292,33 @@ def build_runtime(settings: Settings) -> Runtime:
         thread_repository,
         tool_call_repository,
     )
+    from bastion.app.tool_wiring import VaultCredentials, open_egress
+    from bastion.app.wiring_memory import import_home_identity, open_runtime_workspace
+    from bastion.app.wiring_security import open_security
     from bastion.providers.factory import build_chat_model
 
     provider_config(settings, None)  # fail on a missing model before touching the disk
     database = open_database(settings)
+    closers: list[Callable[[], None]] = [database.close]
     try:
         vault = open_vault(settings, database)
         provider = provider_config(settings, llm_api_key(settings, vault))
-        dispatcher = build_dispatcher(settings, database, build_registry(settings))
+        security = open_security(settings, database, vault)
+        workspace = open_runtime_workspace(settings, database, security.write_screen())
+        closers.insert(0, workspace.close)
+        import_home_identity(settings, workspace)
+        egress = open_egress(settings, VaultCredentials(vault))
+        closers.insert(0, egress.close)
+        registry = build_registry(settings, workspace=workspace, egress=egress)
+        dispatcher = build_dispatcher(settings, database, registry, security=security, ask=ask)
+        catalog, wasm = attach_wasm_tools(
+            settings, dispatcher, vault=vault, workspace=workspace, egress=egress
+        )
+        closers.insert(0, wasm.close)
         model = build_chat_model(provider)
     except BaseException:
-        database.close()
+        for close in closers:
+            close()
         raise
     return Runtime(
         settings=settings,
@@ -182,4 +329,10 @@ def build_runtime(settings: Settings) -> Runtime:
         dispatcher=dispatcher,
         provider=provider,
         model=model,
+        security=security,
+        workspace=workspace,
+        tracker=security.tracker(registry),
+        egress=egress,
+        catalog=catalog,
+        wasm=wasm,
     )

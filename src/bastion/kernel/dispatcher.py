@@ -2,8 +2,8 @@
 
 For each call, in this order (see ``kernel.hooks`` for the seams):
 
-    parse + schema check → guards (first non-ALLOW wins; NEEDS_APPROVAL asks the approver)
-    → rate limit → mint ``Authorized`` for the exact arguments → execute under the spec's timeout
+    parse + schema check → rate limit → guards (first non-ALLOW wins; NEEDS_APPROVAL asks
+    the approver) → mint ``Authorized`` for the exact arguments → execute under the spec's timeout
     → output cap → output filters → call recorder → audit
 
 A malformed call, a refusal, a timeout or a crashing tool all come back as a ``ToolResult`` the
@@ -80,12 +80,18 @@ def _pending_text(call: ProposedCall, decision: GuardDecision) -> str:
             "request could be recorded. Tell the user what you wanted to do and ask them to "
             "allow it; do not retry the call until they have."
         )
+    context = call.context
+    # `bastion approvals` decides as channel "cli", user "local" unless told otherwise, and a
+    # decision must come from the request's own channel and user.
+    scope = ""
+    if (context.channel, context.user) != ("cli", "local"):
+        scope = f" --channel {context.channel} --user {context.user}"
+    approval = decision.approval_id
     return (
         f"{call.spec.name} needs the user's approval before it runs{why}. Approval request "
-        f"{decision.approval_id} is waiting: the user can approve it with `bastion approvals "
-        f"approve {decision.approval_id}` (or refuse with `bastion approvals deny "
-        f"{decision.approval_id}`) or in the web UI. Tell the user; do not retry the call "
-        "until they have decided."
+        f"{approval} is waiting: the user can approve it with `bastion approvals approve "
+        f"{approval}{scope}` (or refuse with `bastion approvals deny {approval}{scope}`) or in "
+        "the web UI. Tell the user; do not retry the call until they have decided."
     )
 
 
@@ -169,6 +175,15 @@ class Dispatcher:
                 "limit:invoke_depth",
                 "invoke_depth",
             )
+        # The rate limit comes before the approval step: a call refused for its rate must not
+        # spend an approval the user gave for it.
+        limit = self._rate.acquire(call.spec)
+        if limit is not None:
+            return _refused(
+                f"limit 'rate' exceeded: {name} may be called at most {limit}; try again later",
+                "limit:rate",
+                "rate_limit",
+            )
         gate = await self._gate(call)
         if isinstance(gate, _Outcome):
             return gate
@@ -178,13 +193,6 @@ class Dispatcher:
                 f"{name} was refused: its arguments changed after they were checked",
                 "arguments_changed",
                 "dispatcher",
-            )
-        limit = self._rate.acquire(call.spec)
-        if limit is not None:
-            return _refused(
-                f"limit 'rate' exceeded: {name} may be called at most {limit}; try again later",
-                "limit:rate",
-                "rate_limit",
             )
         outcome = await self._execute(call, executor)
         return replace(outcome, approval_id=gate)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from bastion.agent.compaction import CompactionResult, Compactor, estimate_tokens
 from bastion.agent.context import (
@@ -23,11 +24,17 @@ from bastion.agent.loop import AgentLoop, LoopSettings
 from bastion.agent.turn import TurnResult
 from bastion.contracts.authorization import CallContext
 from bastion.contracts.errors import UsageError
-from bastion.contracts.messages import Message, Usage
-from bastion.contracts.ports import ChatModel, ToolPort, TurnObserver
+from bastion.contracts.messages import Message, ToolCallRequest, Usage
+from bastion.contracts.ports import ChatModel, ToolPort, ToolResult, TurnObserver
+from bastion.kernel.audit_events import record_user_input
+from bastion.kernel.hooks import AuditSink
+from bastion.kernel.taint import StoredUserTexts, TaintTracker
+from bastion.runner.audited_model import AuditedModel
+from bastion.runner.memory_flush import flush_memory, wants_flush
+from bastion.runner.output_screen import ScreenedStream, screen_turn_messages
 from bastion.store.repositories import StoredTurn, ThreadRepository
 
-__all__ = ["ChatSession", "SessionConfig", "TurnOutcome"]
+__all__ = ["ChatSession", "SessionConfig", "SessionPorts", "TurnOutcome", "UserScreen"]
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +51,28 @@ class SessionConfig:
     max_output_tokens: int | None = None
     compaction_threshold: float = 0.8
     keep_recent_turns: int = 4
+    memory_flush: bool = True  # a silent memory_write turn before compaction, if the tool exists
+
+
+# A user message -> (the text the model may see, one line for the user or None).
+UserScreen = Callable[[str], tuple[str, str | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPorts:
+    """The kernel and safety services a session uses around each turn; the wiring fills them.
+
+    Every field is optional so a bare session (tests, benchmarks) still runs.
+    """
+
+    tracker: TaintTracker | None = None  # taint from the context window (else tool results)
+    user_texts: StoredUserTexts | None = None  # the TaintGuard's view of the user's words
+    audit: AuditSink | None = None  # user inputs and LLM exchanges
+    screen_user: UserScreen | None = None  # leak scan of the user's message
+    screen_output: Callable[[str], str] | None = None  # leak scan of what the model writes
+    identity: Callable[[], tuple[IdentityDocument, ...]] | None = None  # read per turn
+    prompt_rule: Callable[[str], str] | None = None  # turn id -> the wrapper's standing rule
+    before_turn: Callable[[], None] | None = None  # e.g. reload the tools folder
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +81,7 @@ class TurnOutcome:
     turn_id: str
     result: TurnResult
     compaction: CompactionResult | None = None
+    notices: tuple[str, ...] = field(default=())  # told to the user (e.g. a redacted paste)
 
     @property
     def usage(self) -> Usage:
@@ -78,12 +108,15 @@ class ChatSession:
         tools: ToolPort,
         threads: ThreadRepository,
         config: SessionConfig | None = None,
+        ports: SessionPorts | None = None,
     ) -> None:
         self._tools = tools
         self._threads = threads
         self._config = config or SessionConfig()
+        self._ports = ports or SessionPorts()
+        # Without the registry's view, taint still follows results the kernel marked tainted.
+        self._tracker = self._ports.tracker or TaintTracker(lambda _name: False)
         self._thread_id: str | None = None
-        self._taint: tuple[bool, str | None] = (False, None)
         self._set_model(model)
 
     # -- thread selection --------------------------------------------------------------------
@@ -100,12 +133,10 @@ class ChatSession:
         if self._threads.get_thread(thread_id) is None:
             raise UsageError(f"no thread {thread_id}; `/thread` lists the recent ones")
         self._thread_id = thread_id
-        self._taint = (False, None)
 
     def new_thread(self) -> None:
         """Start a fresh conversation; the thread is created when its first turn is saved."""
         self._thread_id = None
-        self._taint = (False, None)
 
     def set_model(self, model: ChatModel) -> None:
         self._set_model(model)
@@ -113,16 +144,29 @@ class ChatSession:
     def _set_model(self, model: ChatModel) -> None:
         self._model = model
         cfg = self._config
-        self._loop = AgentLoop(
-            model, self._tools, LoopSettings(cfg.max_iterations, cfg.max_output_tokens)
-        )
         self._compactor = Compactor(model, cfg.compaction_threshold, cfg.keep_recent_turns)
+
+    def _audited(self, context: CallContext) -> ChatModel:
+        audit = self._ports.audit
+        return self._model if audit is None else AuditedModel(self._model, audit, context)
+
+    def _loop(self, context: CallContext) -> AgentLoop:
+        cfg = self._config
+        return AgentLoop(
+            self._audited(context),
+            self._tools,
+            LoopSettings(cfg.max_iterations, cfg.max_output_tokens),
+        )
 
     # -- turns -------------------------------------------------------------------------------
     async def send(self, text: str, observer: TurnObserver | None = None) -> TurnOutcome:
         """Run one turn and save it. ``LLMError`` propagates with nothing saved."""
         if not text.strip():
             raise UsageError("empty message")
+        ports = self._ports
+        if ports.before_turn is not None:
+            ports.before_turn()
+        text, notices = self._screen_user(text, observer)
         history = self._load()
         compaction = None
         if history.turns and self._needs_compaction(history, text):
@@ -133,27 +177,77 @@ class ChatSession:
         )
         self._thread_id = thread_id
         turn_id = uuid.uuid4().hex
-        tainted, tainted_by = self._taint
         context = CallContext(
             thread_id=thread_id,
             channel=self._config.channel,
             user=self._config.user,
             turn_id=turn_id,
-            tainted=tainted,
-            tainted_by=tainted_by,
         )
-        result = await self._loop.run_turn(
-            text,
-            history=history.messages,
-            context=context,
-            prompt=self._prompt(history.summary),
-            observer=observer,
-        )
+        context = self._tracker.apply(context, history.messages)
+        if ports.audit is not None:
+            record_user_input(ports.audit, context, text)
+        watched, stream = self._watched(observer)
+        if ports.user_texts is not None:
+            ports.user_texts.begin_turn(thread_id, text)
+        try:
+            result = await self._loop(context).run_turn(
+                text,
+                history=history.messages,
+                context=context,
+                prompt=self._prompt(history.summary, turn_id),
+                observer=watched,
+            )
+        finally:
+            if ports.user_texts is not None:
+                ports.user_texts.end_turn(thread_id)
+            if stream is not None:
+                stream.flush()
+        if ports.screen_output is not None:
+            result = screen_turn_messages(result, ports.screen_output)
         self._threads.append_turn(
             thread_id, result.messages, result.usage, result.model, turn_id=turn_id
         )
-        self._taint = (result.tainted, result.tainted_by)
-        return TurnOutcome(thread_id, turn_id, result, compaction)
+        self._note_taint(thread_id, result.tool_results)
+        return TurnOutcome(thread_id, turn_id, result, compaction, notices)
+
+    def _screen_user(self, text: str, observer: TurnObserver | None) -> tuple[str, tuple[str, ...]]:
+        if self._ports.screen_user is None:
+            return text, ()
+        screened, notice = self._ports.screen_user(text)
+        if notice is None:
+            return screened, ()
+        if observer is not None and observer.on_notice is not None:
+            observer.on_notice(notice)
+        return screened, (notice,)
+
+    def _watched(
+        self, observer: TurnObserver | None
+    ) -> tuple[TurnObserver | None, ScreenedStream | None]:
+        """The observer with its text stream behind the leak screen (flushed at each tool call
+        and notice, so text appears in order)."""
+        screen = self._ports.screen_output
+        if observer is None or observer.on_text is None or screen is None:
+            return observer, None
+        stream = ScreenedStream(observer.on_text, screen)
+        on_tool_start = observer.on_tool_start
+        on_notice = observer.on_notice
+
+        def tool_start(call: ToolCallRequest) -> None:
+            stream.flush()
+            if on_tool_start is not None:
+                on_tool_start(call)
+
+        def notice(line: str) -> None:
+            stream.flush()
+            if on_notice is not None:
+                on_notice(line)
+
+        return replace(observer, on_text=stream, on_tool_start=tool_start, on_notice=notice), stream
+
+    def _note_taint(self, thread_id: str, results: tuple[ToolResult, ...]) -> None:
+        for result in results:
+            if result.tainted:
+                self._tracker.note_result(thread_id, result.call_id, result.name, result.tainted_by)
 
     def undo(self) -> bool:
         """Take back the newest turn (kept in the store, no longer in the history)."""
@@ -171,8 +265,13 @@ class ChatSession:
         return self._load().messages
 
     # -- internals ---------------------------------------------------------------------------
-    def _prompt(self, summary: str | None) -> PromptContext:
-        return PromptContext(self._config.system_prompt, self._config.identity, summary)
+    def _prompt(self, summary: str | None, turn_id: str | None = None) -> PromptContext:
+        ports = self._ports
+        identity = ports.identity() if ports.identity is not None else self._config.identity
+        system = self._config.system_prompt
+        if ports.prompt_rule is not None and turn_id is not None:
+            system = f"{system.strip()}\n\n{ports.prompt_rule(turn_id)}"
+        return PromptContext(system, identity, summary)
 
     def _load(self) -> _History:
         if self._thread_id is None:
@@ -189,9 +288,27 @@ class ChatSession:
         return self._compactor.needs_compaction(estimate_tokens(prompt, self._tools.schemas()))
 
     async def _compact(self, history: _History) -> CompactionResult | None:
+        if self._thread_id is None:
+            return None
+        context = self._tracker.apply(
+            CallContext(
+                thread_id=self._thread_id,
+                channel=self._config.channel,
+                user=self._config.user,
+                turn_id=f"compaction-{uuid.uuid4().hex[:12]}",
+            ),
+            history.messages,
+        )
+        if self._config.memory_flush and wants_flush(self._tools):
+            prompt = self._prompt(history.summary, context.turn_id)
+            await flush_memory(self._loop(context), history.messages, context, prompt)
+        cfg = self._config
+        compactor = Compactor(
+            self._audited(context), cfg.compaction_threshold, cfg.keep_recent_turns
+        )
         turns = [t.messages for t in history.turns]
-        result = await self._compactor.compact(history.summary, turns)
-        if result is None or self._thread_id is None:
+        result = await compactor.compact(history.summary, turns)
+        if result is None:
             return None
         through = history.turns[result.summarised_turns - 1]
         self._threads.save_summary(self._thread_id, through.id, result.summary)

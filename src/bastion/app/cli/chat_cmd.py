@@ -52,12 +52,13 @@ async def _repl(settings: Settings, thread: str | None) -> None:
     from rich.console import Console
 
     from bastion.app.cli.repl import Repl, ReplIO
+    from bastion.app.cli.repl.approval import TerminalApproval
     from bastion.app.wiring import build_runtime
 
-    runtime = build_runtime(settings)
+    io = ReplIO(Console(), history_path=settings.home / "repl_history")
+    runtime = build_runtime(settings, ask=TerminalApproval(io))
     try:
         session = runtime.session(thread)
-        io = ReplIO(Console(), history_path=settings.home / "repl_history")
         await Repl(session, runtime.threads, runtime.chat_model, io).run()
     finally:
         await runtime.aclose()
@@ -77,9 +78,17 @@ async def _one_shot(settings: Settings, text: str, thread: str | None, as_json: 
         emit_json(_as_json(outcome))
     else:
         printer.finish(outcome.result.answer)
+        for approval in outcome.result.pending_approvals:
+            sys.stderr.write(
+                f"approval {approval} is waiting: `bastion approvals approve {approval}`\n"
+            )
     if outcome.result.interrupted:
         # The loop absorbed Ctrl-C to save a consistent turn; the process still reports it (130).
         raise KeyboardInterrupt
+    if any(r.refused or r.pending_approval_id for r in outcome.result.tool_results):
+        # Exit 3: a call was refused by policy or still waits for the user's approval, so the
+        # answer is not the whole job; the answer is printed all the same.
+        raise SystemExit(3)
 
 
 def _as_json(outcome: TurnOutcome) -> JsonValue:
@@ -110,6 +119,7 @@ def _as_json(outcome: TurnOutcome) -> JsonValue:
         "iterations": result.iterations,
         "interrupted": result.interrupted,
         "pending_approvals": list(result.pending_approvals),
+        "notices": list(outcome.notices),
     }
 
 
@@ -129,6 +139,7 @@ class _Printer:
             on_text=self._text if self._stream else None,
             on_tool_start=self._tool_start if self._tool_lines else None,
             on_tool_end=self._tool_end if self._tool_lines else None,
+            on_notice=self._notice,
         )
 
     def _text(self, delta: str) -> None:
@@ -143,6 +154,9 @@ class _Printer:
             self._streamed = False
         self._segment.clear()
         sys.stderr.write(f"⚙ {call.name} {call.arguments_json[:80]}\n")
+
+    def _notice(self, text: str) -> None:
+        sys.stderr.write(f"note: {text}\n")
 
     def _tool_end(self, result: ToolResult) -> None:
         mark = "✓" if result.ok else "✗"

@@ -71,6 +71,10 @@ def set_secret(
         vault = open_vault(settings, db)
         replaced = vault.exists(name)
         vault.set(name, value, patterns)
+        from bastion.kernel.audit_events import record_secret_set
+        from bastion.kernel.audit_keys import open_audit_log
+
+        record_secret_set(open_audit_log(db, vault), name, hosts=patterns)
     finally:
         db.close()
     bound = f" for {', '.join(patterns)}" if patterns else ""
@@ -129,7 +133,12 @@ def remove_secret(name: str = typer.Argument(..., help="The secret to remove."))
     settings = load_settings()
     db = open_database(settings)
     try:
-        open_vault(settings, db).delete(name)
+        vault = open_vault(settings, db)
+        vault.delete(name)
+        from bastion.kernel.audit_events import record_secret_removed
+        from bastion.kernel.audit_keys import open_audit_log
+
+        record_secret_removed(open_audit_log(db, vault), name)
     finally:
         db.close()
     note(f"removed secret {name}")

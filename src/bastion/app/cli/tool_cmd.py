@@ -76,6 +76,10 @@ def install(
     finally:
         runtime.close()
     tool = install_tool(tool_index(settings), wasm_path, plan)
+    from bastion.app.wiring_security import record_state_change
+    from bastion.kernel.audit_events import record_tool_installed
+
+    record_state_change(settings, lambda a: record_tool_installed(a, tool.name, sha256=tool.sha256))
     typer.echo(f"installed {tool.name} (sha256 {tool.sha256})")
     typer.echo(f"  {tool.description}")
     typer.echo("it will be able to:")
@@ -158,8 +162,12 @@ def remove(name: str = typer.Argument(..., help="Installed tool name.")) -> None
     """Uninstall a tool (its component file and index entry)."""
     from bastion.app.settings import load_settings
     from bastion.app.tool_wiring import tool_index
+    from bastion.app.wiring_security import record_state_change
     from bastion.contracts.errors import UsageError
+    from bastion.kernel.audit_events import record_tool_removed
 
-    if not tool_index(load_settings()).remove(name):
+    settings = load_settings()
+    if not tool_index(settings).remove(name):
         raise UsageError(f"no tool named {name!r} is installed")
+    record_state_change(settings, lambda audit: record_tool_removed(audit, name))
     typer.echo(f"removed {name}")
