@@ -97,6 +97,10 @@ def list_secrets(
         rows = secret_store(db).list()
     finally:
         db.close()
+    from bastion.kernel.audit_log import AUDIT_KEY_SECRET
+
+    # The audit log's signing key lives in the vault too, but it is Bastion's, not the user's.
+    rows = [row for row in rows if row.name != AUDIT_KEY_SECRET]
     if as_json:
         emit_json(
             {
