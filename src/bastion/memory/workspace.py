@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 
 from bastion.contracts.errors import UsageError
+from bastion.memory.cached_index import CachedVectorIndex
 from bastion.memory.chunking import ChunkingConfig, chunk_text
 from bastion.memory.embeddings.base import Embedder
 from bastion.memory.indexer import BackgroundIndexer, EmbeddingIndexer, ProgressCallback
@@ -131,10 +132,11 @@ def open_workspace(
     rrf_k: int = 60,
     background: bool = False,
 ) -> Workspace:
-    """A workspace over the embedded database (the SQLite repositories)."""
+    """A workspace over the embedded database (the SQLite repositories), nearest-neighbour
+    search on an in-memory copy of the vectors."""
     return Workspace(
         SqliteWorkspaceRepository(db),
-        SqliteMemoryIndex(db),
+        CachedVectorIndex(SqliteMemoryIndex(db)),
         chunking=chunking,
         embedder=embedder,
         screen=screen,

@@ -27,9 +27,18 @@ __all__ = [
     "MemoryIndex",
     "PendingChunk",
     "SqliteMemoryIndex",
+    "VectorChanges",
     "delete_chunk_vectors",
     "fts5_expression",
 ]
+
+# Bound on the parameters of one ``IN (…)`` list (SQLite's default limit is 32,766).
+_IN_BATCH = 500
+
+# The vector change journal keeps this many entries; a reader further behind reloads.
+_JOURNAL_KEEP = 100_000
+# ``added`` of the journal entry a model change leaves: every copy reloads.
+_RESET = -1
 
 # Cap on the terms of one full-text query: an enormous pasted query must not become an
 # enormous OR expression.
@@ -50,6 +59,16 @@ class EmbeddingModel:
     id: int
     name: str
     dimension: int
+
+
+@dataclass(frozen=True, slots=True)
+class VectorChanges:
+    """What happened to one model's vectors since a journal position: chunk ids whose vector
+    now exists (``added``) and ids whose vector is gone (``dropped``), net of each other."""
+
+    position: int
+    added: tuple[int, ...]
+    dropped: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,17 +124,37 @@ def _blob(vector: Sequence[float]) -> bytes:
     return array.array("f", vector).tobytes()
 
 
+def _ensure_journal(db: Database) -> None:
+    # Created at run time like the vector tables, and as cheap to repeat: IF NOT EXISTS.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS memory_vector_changes ("
+        " seq INTEGER PRIMARY KEY AUTOINCREMENT, chunk_id INTEGER NOT NULL,"
+        " added INTEGER NOT NULL)"
+    )
+
+
+def _journal(db: Database, chunk_ids: Sequence[int], *, added: bool) -> None:
+    db.executemany(
+        "INSERT INTO memory_vector_changes(chunk_id, added) VALUES (?, ?)",
+        [(chunk_id, int(added)) for chunk_id in chunk_ids],
+    )
+
+
 def delete_chunk_vectors(db: Database, chunk_ids: Sequence[int]) -> None:
     """Remove these chunks' vectors from every model's table (called inside the caller's
-    transaction, before the chunks themselves go)."""
+    transaction, before the chunks themselves go), and journal it for in-memory copies."""
     if not chunk_ids or not db.has_vectors:
         return
     tables = [
         str(r["vector_table"]) for r in db.query("SELECT vector_table FROM memory_embedding_models")
     ]
+    if not tables:
+        return
     marks = ",".join("?" * len(chunk_ids))
     for table in tables:
         db.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", list(chunk_ids))
+    _ensure_journal(db)
+    _journal(db, chunk_ids, added=False)
 
 
 class SqliteMemoryIndex:
@@ -123,6 +162,8 @@ class SqliteMemoryIndex:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        if db.has_vectors:
+            _ensure_journal(db)
 
     @property
     def supports_vectors(self) -> bool:
@@ -175,6 +216,11 @@ class SqliteMemoryIndex:
             for row in db.query("SELECT vector_table FROM memory_embedding_models"):
                 db.execute(f"DROP TABLE IF EXISTS {row['vector_table']}")
             db.execute("DELETE FROM memory_embedding_models")
+            # Copies of the old model must reload: its entries go, replaced by a reset mark.
+            db.execute("DELETE FROM memory_vector_changes")
+            db.execute(
+                "INSERT INTO memory_vector_changes(chunk_id, added) VALUES (0, ?)", (_RESET,)
+            )
             db.execute("UPDATE memory_chunks SET embedded_model_id = NULL")
             cursor = db.execute(
                 "INSERT INTO memory_embedding_models(name, dimension, vector_table, active)"
@@ -234,7 +280,13 @@ class SqliteMemoryIndex:
                     f"INSERT INTO {_table(model)}(rowid, embedding) VALUES (?, ?)",
                     (chunk.chunk_id, _blob(vector)),
                 )
+                _journal(db, [chunk.chunk_id], added=True)
                 stored += 1
+            if stored:
+                db.execute(
+                    "DELETE FROM memory_vector_changes WHERE seq <= ?",
+                    (self._journal_position() - _JOURNAL_KEEP,),
+                )
         return stored
 
     def vector_count(self, model: EmbeddingModel) -> int:
@@ -242,6 +294,80 @@ class SqliteMemoryIndex:
             "SELECT COUNT(*) AS n FROM memory_chunks WHERE embedded_model_id = ?", (model.id,)
         )
         return int(row["n"]) if row else 0
+
+    # -- for an in-memory copy of the vectors (bastion.memory.cached_index) -------------------
+    def _journal_position(self) -> int:
+        row = self._db.query_one(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'memory_vector_changes'"
+        )
+        return int(row[0]) if row else 0
+
+    def vector_journal_position(self) -> int:
+        """The last entry of the vector change journal: it moves whenever any connection (any
+        process) commits a vector insert or delete, and only then. An index lookup."""
+        return self._journal_position() if self.supports_vectors else 0
+
+    def vector_changes(self, after: int) -> VectorChanges | None:
+        """The net vector changes since journal position ``after``; None when the journal no
+        longer reaches back that far, or the model changed since (then reload everything)."""
+        position = self.vector_journal_position()
+        if position - after > _JOURNAL_KEEP:
+            return None
+        rows = self._db.query(
+            "SELECT chunk_id, added FROM memory_vector_changes WHERE seq > ? AND seq <= ?"
+            " ORDER BY seq",
+            (after, position),
+        )
+        if any(int(row[1]) == _RESET for row in rows):
+            return None
+        final = {int(row[0]): bool(row[1]) for row in rows}  # the last change of an id wins
+        return VectorChanges(
+            position,
+            tuple(chunk_id for chunk_id, added in final.items() if added),
+            tuple(chunk_id for chunk_id, added in final.items() if not added),
+        )
+
+    def vector_blobs(
+        self, model: EmbeddingModel, chunk_ids: Sequence[int] | None = None
+    ) -> list[tuple[int, bytes]]:
+        """(chunk id, float32 little-endian vector) for these chunks, or for all of them."""
+        if not self.supports_vectors:
+            return []
+        if chunk_ids is None:
+            rows = self._db.query(f"SELECT rowid, embedding FROM {_table(model)}")
+            return [(int(row[0]), bytes(row[1])) for row in rows]
+        # One point lookup each: vec0 answers ``rowid IN (…)`` with a full scan.
+        found: list[tuple[int, bytes]] = []
+        for chunk_id in chunk_ids:
+            row = self._db.query_one(
+                f"SELECT rowid, embedding FROM {_table(model)} WHERE rowid = ?", (chunk_id,)
+            )
+            if row is not None:
+                found.append((int(row[0]), bytes(row[1])))
+        return found
+
+    def chunk_hits(
+        self, model: EmbeddingModel, scored: Sequence[tuple[int, float]]
+    ) -> list[ChunkHit]:
+        """The chunks behind (chunk id, distance) pairs, in the given order. A chunk that no
+        longer exists, or no longer has this model's vector, is left out: whatever a caller's
+        copy of the ids says, no deleted or rewritten text comes back."""
+        if not scored:
+            return []
+        ids = [chunk_id for chunk_id, _ in scored[:_IN_BATCH]]
+        marks = ",".join("?" * len(ids))
+        rows = self._db.query(
+            "SELECT c.id, d.path, c.chunk_index, c.text FROM memory_chunks c"
+            " JOIN memory_documents d ON d.id = c.document_id"
+            f" WHERE c.id IN ({marks}) AND c.embedded_model_id = ?",
+            [*ids, model.id],
+        )
+        by_id = {int(row[0]): row for row in rows}
+        return [
+            ChunkHit(chunk_id, str(row[1]), int(row[2]), str(row[3]), distance)
+            for chunk_id, distance in scored[:_IN_BATCH]
+            if (row := by_id.get(chunk_id)) is not None
+        ]
 
 
 def _hit(row: Row) -> ChunkHit:
