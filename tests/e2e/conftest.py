@@ -35,8 +35,8 @@ class Bastion:
     monkeypatch: pytest.MonkeyPatch
     capsys: pytest.CaptureFixture[str]
 
-    def settings(self, toml: str) -> None:
-        base = '[memory]\nembedder = "none"\n[llm]\nmax_retries = 0\ntimeout_s = 10\n'
+    def settings(self, toml: str, *, llm: str = "") -> None:
+        base = f'[memory]\nembedder = "none"\n[llm]\nmax_retries = 0\ntimeout_s = 10\n{llm}'
         (self.home / "settings.toml").write_text(base + toml)
 
     def __call__(self, *args: str, stdin: str | None = None) -> Done:

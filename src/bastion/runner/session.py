@@ -13,7 +13,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from bastion.agent.compaction import CompactionResult, Compactor, estimate_tokens
+from bastion.agent.compaction import (
+    CompactionResult,
+    Compactor,
+    estimate_tokens,
+    plan_compaction,
+)
 from bastion.agent.context import (
     DEFAULT_SYSTEM_PROMPT,
     IdentityDocument,
@@ -299,14 +304,16 @@ class ChatSession:
             ),
             history.messages,
         )
-        if self._config.memory_flush and wants_flush(self._tools):
+        cfg = self._config
+        turns = [t.messages for t in history.turns]
+        if plan_compaction(turns, cfg.keep_recent_turns) is None:
+            return None
+        if cfg.memory_flush and wants_flush(self._tools):
             prompt = self._prompt(history.summary, context.turn_id)
             await flush_memory(self._loop(context), history.messages, context, prompt)
-        cfg = self._config
         compactor = Compactor(
             self._audited(context), cfg.compaction_threshold, cfg.keep_recent_turns
         )
-        turns = [t.messages for t in history.turns]
         result = await compactor.compact(history.summary, turns)
         if result is None:
             return None
