@@ -8,10 +8,13 @@ WIT and the tool-chain versions: a second session reuses them, a changed guest r
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import hashlib
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -45,14 +48,35 @@ def _key(src: Path) -> str:
 CACHE_ROOT = Path(tempfile.gettempdir()) / "bastion-test-wasm"
 
 
+@contextmanager
+def _exclusive(name: str) -> Iterator[None]:
+    """Serialise slow work across pytest-xdist workers: one builds, the others then reuse it."""
+    locks = CACHE_ROOT / "locks"
+    locks.mkdir(parents=True, exist_ok=True)
+    with (locks / f"{name}.lock").open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def built_component(src: Path) -> Path:
     """The component for ``src``, built once per source version."""
     out = CACHE_ROOT / "builds" / f"{src.name}-{_key(src)}.wasm"
-    if not out.exists():
-        tmp = out.with_suffix(".partial")
-        build_component(src, tmp)
-        tmp.replace(out)
+    with _exclusive(out.name):
+        if not out.exists():
+            tmp = out.with_suffix(f".{os.getpid()}.partial")
+            build_component(src, tmp)
+            tmp.replace(out)
     return out
+
+
+def compiled_component(runtime: WasmRuntime, wasm: Path) -> None:
+    """Compile ``wasm`` into the runtime's artifact cache, once across all workers."""
+    data = wasm.read_bytes()
+    with _exclusive(f"compile-{wasm.name}"):
+        runtime.load(data, hashlib.sha256(data).hexdigest())
 
 
 @pytest.fixture(scope="session")
@@ -71,8 +95,10 @@ def seed_compiled_artifacts(cache_dir: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def hostile_wasm() -> Path:
-    return built_component(GUESTS / "hostile")
+def hostile_wasm(runtime: WasmRuntime) -> Path:
+    wasm = built_component(GUESTS / "hostile")
+    compiled_component(runtime, wasm)
+    return wasm
 
 
 @pytest.fixture(scope="session")
