@@ -15,11 +15,14 @@ from typing import TYPE_CHECKING
 from bastion.app.settings import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bastion.contracts.authorization import Authorized
-    from bastion.contracts.ports import ToolInvoker
+    from bastion.contracts.ports import ToolInvoker, ToolResult
     from bastion.contracts.tools import ToolOutput, ToolSpec
     from bastion.egress import EgressClient, EgressConfig
     from bastion.kernel.registry import ToolRegistry
+    from bastion.safety import LeakDetector
     from bastion.sandbox.executor import WasmToolExecutor
     from bastion.sandbox.installed import InstalledTool, ToolIndex
     from bastion.sandbox.limits import SandboxLimits
@@ -221,25 +224,40 @@ class _Capturing:
 
 
 async def run_installed_tool(settings: Settings, name: str, params_json: str) -> ToolRunReport:
-    """``bastion tool run``: the installed tool, through the dispatcher, like any agent call."""
+    """``bastion tool run``: the installed tool through the same security wiring as chat.
+
+    The call passes the dispatcher's guards, then the safety filter (leak scan with every vault
+    value and the credential patterns, sanitizer) and is recorded and appended to the audit log
+    like any agent call. Running a tool by name from the CLI is the user's own explicit action
+    on an untainted context, so no approval is asked for the call itself: WASM tools declare no
+    approval requirement and the taint guard has nothing to flag. What the tool calls on its own
+    through ``tool-invoke`` meets the approval gate anew, and a call that needs approval waits
+    for `bastion approvals` (reported here as refused, exit 3). stdout shows the tool's own text
+    after the same leak screen (a stored secret redacted, a blocked result withheld), not the
+    spotlighting wrapper meant for the model.
+    """
     from bastion.app.bootstrap import open_database, open_vault
     from bastion.app.wiring import build_dispatcher, build_registry
+    from bastion.app.wiring_security import open_security
     from bastion.contracts.authorization import CallContext
     from bastion.contracts.errors import UsageError
     from bastion.contracts.messages import ToolCallRequest
-    from bastion.egress import ExactValueScanner
     from bastion.memory.workspace import open_workspace
 
     index = tool_index(settings)
     tool = index.require(name)
     database = open_database(settings)
+    closers: list[Callable[[], None]] = [database.close]
     try:
         vault = open_vault(settings, database)
+        security = open_security(settings, database, vault)
         credentials = VaultCredentials(vault)
         egress = open_egress(settings, credentials)
+        closers.insert(0, egress.close)
         runtime = open_wasm_runtime(settings)
+        closers.insert(0, runtime.close)
         registry = build_registry(settings)
-        dispatcher = build_dispatcher(settings, database, registry)
+        dispatcher = build_dispatcher(settings, database, registry, security=security)
         catalog = WasmToolCatalog(
             settings,
             runtime=runtime,
@@ -257,21 +275,28 @@ async def run_installed_tool(settings: Settings, name: str, params_json: str) ->
         registry.replace(capturing)
         request = ToolCallRequest("cli-tool-run", tool.name, params_json)
         result = await dispatcher.call(request, CallContext(thread_id="cli-tool-run"))
-        runtime.close()
-        egress.close()
-        scanner = ExactValueScanner(credentials.known_values())
-        out = capturing.output
-        if out is None:  # refused or rejected before the sandbox ran
-            detail = result.content
-            return ToolRunReport(
-                False,
-                detail,
-                None,
-                (("dispatcher", detail),) if result.refused else (),
-                result.refused,
-            )
-        text = scanner.redact(out.text.encode()).decode("utf-8", "replace")
-        denials = tuple((d.capability, d.detail) for d in out.denials)
-        return ToolRunReport(out.ok, text, out.limit, denials, result.refused)
+        return _report(result, capturing.output, security.detector)
     finally:
-        database.close()
+        for close in closers:
+            close()
+
+
+def _report(result: ToolResult, out: ToolOutput | None, detector: LeakDetector) -> ToolRunReport:
+    """The dispatcher's verdict with the tool's own text, screened for the terminal."""
+    if out is None:  # refused, pending or rejected before the sandbox ran
+        detail = detector.scan(result.content).redacted
+        if result.pending_approval_id is not None:
+            return ToolRunReport(False, detail, None, (("approval", detail),), refused=True)
+        refusal = (("dispatcher", detail),) if result.refused else ()
+        return ToolRunReport(False, detail, None, refusal, result.refused)
+    denials = tuple((d.capability, d.detail) for d in out.denials)
+    scan = detector.scan(out.text)
+    if result.refused and out.limit is None and not out.denials:
+        # Nothing in the sandbox refused, so the safety filter blocked the result.
+        if scan.blocked:
+            rules = ", ".join(sorted({f.rule for f in scan.findings if f.action is scan.action}))
+            detail = f"the result contained a secret ({rules}); nothing of it is shown"
+            return ToolRunReport(False, detail, None, (("leak", detail),), refused=True)
+        detail = "the result was withheld by the safety filter: it reads as instructions"
+        return ToolRunReport(False, detail, None, (("safety", detail),), refused=True)
+    return ToolRunReport(out.ok, scan.redacted, out.limit, denials, result.refused)

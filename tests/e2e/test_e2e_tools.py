@@ -1,0 +1,84 @@
+"""WASM tools through `bastion tool run` and `chat -m`: the dispatcher's whole pipeline (safety
+filter with the vault's values, audit), with the prebuilt components of tests/sandbox."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from tests.e2e.conftest import Bastion
+from tests.sandbox.conftest import GUESTS, built_component, seed_compiled_artifacts
+
+pytestmark = pytest.mark.slow
+
+SECRET = "zq81-Vault-Held-Value-4f2c9d7b"
+AWS = "AKIAZ3MHQK7R2XW5PLNB"
+
+
+def _install(bastion: Bastion, source: Path, manifest: str | None = None) -> None:
+    wasm = built_component(source)
+    seed_compiled_artifacts(bastion.home / "cache")
+    args = ["tool", "install", str(wasm)]
+    if manifest is not None:
+        path = bastion.home / f"{source.name}.toml"
+        path.write_text(manifest)
+        args += ["--manifest", str(path)]
+    else:
+        args += ["--manifest", str(source / "tool.toml")]
+    done = bastion(*args)
+    assert done.code == 0, done.err
+
+
+def _tool_calls(bastion: Bastion, tool: str) -> list[dict[str, object]]:
+    shown = bastion("audit", "show", "--json", "--kind", "tool_call")
+    assert shown.code == 0, shown.err
+    entries = json.loads(shown.out)["entries"]
+    return [e["payload"] for e in entries if e["payload"]["tool"] == tool]
+
+
+def test_tool_run_screens_a_stored_secret_and_audits_the_call(bastion: Bastion) -> None:
+    _install(
+        bastion,
+        GUESTS / "hostile",
+        'name = "hostile"\n[workspace]\nread = ["notes/"]\n[limits]\ntimeout_ms = 3000\n',
+    )
+    # A note written before the value became a secret: the tool can read it and return it.
+    note = bastion.home / "door.md"
+    note.write_text(f"the door code is {SECRET} (keep it safe)\n")
+    assert bastion("memory", "write", "notes/door.md", str(note)).code == 0
+    assert bastion("secret", "set", "door_code", stdin=SECRET).code == 0
+
+    read = '{"mode": "read", "path": "notes/door.md"}'
+    done = bastion("tool", "run", "hostile", "--params", read, "--json")
+    assert SECRET not in done.out + done.err
+    assert done.code == 0, done.err
+    report = done.json()
+    assert report["ok"] is True
+    assert "[REDACTED:vault_secret]" in json.loads(report["result"])["text"]
+    plain = bastion(
+        "tool", "run", "hostile", "--params", '{"mode": "read", "path": "notes/door.md"}'
+    )
+    assert plain.code == 0
+    assert SECRET not in plain.out + plain.err
+    assert "[REDACTED:vault_secret]" in plain.out
+    # The tool's own error text passes the same screen.
+    failed = bastion("tool", "run", "hostile", "--params", json.dumps({"mode": SECRET}), "--json")
+    assert failed.code == 1
+    assert SECRET not in failed.out + failed.err
+    assert "[REDACTED:vault_secret]" in failed.json()["error"]
+
+    # A credential pattern in the result is a leak blocked: exit 3, nothing of it shown.
+    blocked = bastion("tool", "run", "hostile", "--params", json.dumps({"mode": AWS}), "--json")
+    assert blocked.code == 3
+    assert AWS not in blocked.out + blocked.err
+    assert blocked.json()["denials"][0]["capability"] == "leak"
+    assert "aws_access_key" in blocked.json()["error"]
+
+    verify = bastion("audit", "verify", "--json")
+    assert verify.code == 0, verify.err
+    assert verify.json()["ok"] is True
+    calls = _tool_calls(bastion, "hostile")
+    assert [c["outcome"] for c in calls] == ["ok", "ok", "error", "refused"]
+    assert all(c["kind"] == "wasm" and c["thread_id"] == "cli-tool-run" for c in calls)
+    assert ["vault_secret", "redact"] in calls[0]["decisions"]  # type: ignore[operator]
