@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 from tests.e2e.conftest import Bastion
+from tests.egress.loopback_server import loopback_server
 from tests.sandbox.conftest import GUESTS, built_component, seed_compiled_artifacts
 
 pytestmark = pytest.mark.slow
 
 SECRET = "zq81-Vault-Held-Value-4f2c9d7b"
 AWS = "AKIAZ3MHQK7R2XW5PLNB"
+LOOPBACK_EGRESS = '[egress]\nallow_http = true\nallow_private_cidrs = ["127.0.0.1/32"]\n'
 
 
 def _install(bastion: Bastion, source: Path, manifest: str | None = None) -> None:
@@ -82,3 +84,41 @@ def test_tool_run_screens_a_stored_secret_and_audits_the_call(bastion: Bastion) 
     assert [c["outcome"] for c in calls] == ["ok", "ok", "error", "refused"]
     assert all(c["kind"] == "wasm" and c["thread_id"] == "cli-tool-run" for c in calls)
     assert ["vault_secret", "redact"] in calls[0]["decisions"]  # type: ignore[operator]
+
+
+def _hostile_with_credential(port: int) -> str:
+    return (
+        'name = "hostile"\n'
+        f'[[http.allow]]\nhost = "127.0.0.1"\nport = {port}\n'
+        '[[http.credentials]]\nsecret = "svc_token"\nhost = "127.0.0.1"\n'
+    )
+
+
+def test_a_bound_secret_is_refused_at_install_and_at_request_time(bastion: Bastion) -> None:
+    with loopback_server() as server:
+        port = int(server.server_address[1])
+        bastion.settings(LOOPBACK_EGRESS)
+        # Installed before the secret exists: nothing to check yet.
+        _install(bastion, GUESTS / "hostile", _hostile_with_credential(port))
+        set_done = bastion("secret", "set", "svc_token", "--host", "api.example.com", stdin=SECRET)
+        assert set_done.code == 0, set_done.err
+        url = f"http://127.0.0.1:{port}/echo"
+        done = bastion(
+            "tool", "run", "hostile", "--params", json.dumps({"mode": "http", "url": url}),
+            "--json",
+        )  # fmt: skip
+        assert done.code == 3, done.out
+        [denial] = done.json()["denials"]
+        assert denial["capability"] == "credential"
+        assert "bound to api.example.com" in denial["detail"]
+        assert server.seen == []  # type: ignore[attr-defined]
+        # Installing it again now that the binding is known is refused outright.
+        assert bastion("tool", "remove", "hostile").code == 0
+        wasm = built_component(GUESTS / "hostile")
+        manifest = bastion.home / "again.toml"
+        manifest.write_text(_hostile_with_credential(port))
+        again = bastion("tool", "install", str(wasm), "--manifest", str(manifest))
+        assert again.code == 3
+        assert "svc_token" in again.err
+        assert "api.example.com" in again.err
+        assert bastion("tool", "list", "--json").json() == []

@@ -1,5 +1,7 @@
 """A real HTTP server on 127.0.0.1 for egress tests: it echoes what it received, redirects,
-or reflects a header back, depending on the path."""
+or reflects a header back, depending on the path. ``server.seen`` lists the paths that reached
+it and ``server.received`` the whole requests, so tests can assert on what was really sent
+(a response the client redacted cannot show that)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,16 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    method: str
+    path: str
+    headers: dict[str, str]  # names lower-cased
+    body: bytes
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -29,6 +40,9 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         self.server.seen.append(self.path)  # type: ignore[attr-defined]
+        self.server.received.append(  # type: ignore[attr-defined]
+            Received(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+        )
         if self.path.startswith("/redirect?to="):
             target = self.path.split("=", 1)[1]
             self._reply(302, b"", {"Location": target})
@@ -57,6 +71,7 @@ class _Handler(BaseHTTPRequestHandler):
 def loopback_server() -> Iterator[ThreadingHTTPServer]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.seen = []  # type: ignore[attr-defined]
+    server.received = []  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:

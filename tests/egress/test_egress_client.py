@@ -47,6 +47,9 @@ class Secrets:
     def known_values(self) -> list[str]:
         return list(self.values.values())
 
+    def allowed_hosts(self, name: str) -> tuple[str, ...] | None:
+        return None  # bound to no host: the mapping decides
+
 
 def port_of(server: ThreadingHTTPServer) -> int:
     return int(server.server_address[1])

@@ -27,6 +27,9 @@ class Secrets:
     def known_values(self) -> list[str]:
         return [TOKEN]
 
+    def allowed_hosts(self, name: str) -> tuple[str, ...] | None:
+        return None  # bound to no host: the mapping decides
+
 
 @pytest.fixture
 def server() -> Iterator[ThreadingHTTPServer]:

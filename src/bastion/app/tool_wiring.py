@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from bastion.sandbox.executor import WasmToolExecutor
     from bastion.sandbox.installed import InstalledTool, ToolIndex
     from bastion.sandbox.limits import SandboxLimits
+    from bastion.sandbox.manifest import ToolManifest
     from bastion.sandbox.ports import WorkspaceReader
     from bastion.sandbox.runtime import WasmRuntime
     from bastion.vault.vault import Vault
@@ -34,6 +35,7 @@ __all__ = [
     "ToolRunReport",
     "VaultCredentials",
     "WasmToolCatalog",
+    "check_credential_bindings",
     "egress_config",
     "open_egress",
     "open_wasm_runtime",
@@ -55,8 +57,40 @@ class VaultCredentials:
     def known_values(self) -> Collection[str]:
         return self._vault.all_values()
 
+    def allowed_hosts(self, name: str) -> tuple[str, ...] | None:
+        """The secret's ``--host`` bindings; None for a secret bound to no host (or absent)."""
+        if not self._vault.exists(name):
+            return None
+        return self._vault.hosts_for(name) or None
+
     def exists(self, name: str) -> bool:
         return self._vault.exists(name)
+
+
+def check_credential_bindings(settings: Settings, manifest: ToolManifest) -> None:
+    """At install: refuse a manifest that maps a secret to a host outside the secret's
+    ``--host`` bindings. Egress checks again on every request, since a secret can be set or
+    bound after the tool was installed."""
+    from bastion.app.bootstrap import open_database, open_vault
+    from bastion.contracts.errors import CapabilityDenied
+    from bastion.egress import pattern_covers
+
+    if not manifest.http.credentials:
+        return
+    database = open_database(settings)
+    try:
+        credentials = VaultCredentials(open_vault(settings, database))
+        for mapping in manifest.http.credentials:
+            bound = credentials.allowed_hosts(mapping.secret)
+            if bound is not None and not any(pattern_covers(p, mapping.host) for p in bound):
+                raise CapabilityDenied(
+                    "credential",
+                    f"the manifest sends secret {mapping.secret!r} to {mapping.host}, but the "
+                    f"secret is bound to {', '.join(bound)}; fix the manifest or re-bind the "
+                    f"secret with `bastion secret set {mapping.secret} --host PATTERN`",
+                )
+    finally:
+        database.close()
 
 
 def egress_config(settings: Settings) -> EgressConfig:

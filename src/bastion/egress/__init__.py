@@ -11,6 +11,7 @@ from bastion.egress._allowlist import (
     check_allowed,
     host_matches,
     path_within,
+    pattern_covers,
     validate_host_pattern,
 )
 from bastion.egress._client import (
@@ -48,5 +49,6 @@ __all__ = [
     "parse_location",
     "parse_url",
     "path_within",
+    "pattern_covers",
     "validate_host_pattern",
 ]

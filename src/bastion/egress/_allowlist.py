@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from bastion.contracts.errors import EgressDenied
 from bastion.egress._url import ParsedUrl
 
-__all__ = ["AllowRule", "check_allowed", "host_matches", "path_within", "validate_host_pattern"]
+__all__ = [
+    "AllowRule",
+    "check_allowed",
+    "host_matches",
+    "path_within",
+    "pattern_covers",
+    "validate_host_pattern",
+]
 
 
 def validate_host_pattern(pattern: str) -> str:
@@ -43,6 +50,16 @@ def host_matches(pattern: str, host: str) -> bool:
         suffix = pattern[1:]  # ".example.com"
         return host.endswith(suffix) and len(host) > len(suffix)
     return host == pattern
+
+
+def pattern_covers(outer: str, inner: str) -> bool:
+    """Whether every host ``inner`` matches is also matched by ``outer`` (both patterns)."""
+    if outer == inner:
+        return True
+    if inner.startswith("*."):
+        # "*.a.b.com" lies inside "*.b.com"; nothing but itself lies inside an exact name.
+        return outer.startswith("*.") and host_matches(outer, inner[2:])
+    return host_matches(outer, inner)
 
 
 def path_within(path: str, prefix: str | None) -> bool:

@@ -3,7 +3,9 @@
 The value comes from a ``CredentialSource`` (the app backs it with the vault; egress never
 imports the vault) and is added only after the guest's own request has been checked, so the
 guest never holds it. A mapping applies only to requests whose host (and path, when given)
-match it, on every redirect hop anew.
+match it, on every redirect hop anew. A secret the user bound to host patterns (`bastion
+secret set NAME --host PATTERN`) is added only where one of those patterns also matches: a
+manifest cannot send it anywhere else, whatever host it maps it to.
 """
 
 from __future__ import annotations
@@ -32,6 +34,11 @@ class CredentialSource(Protocol):
 
     def known_values(self) -> Collection[str]:
         """Every secret value the source holds (to recognise them in traffic)."""
+        ...
+
+    def allowed_hosts(self, name: str) -> tuple[str, ...] | None:
+        """The host patterns secret ``name`` is bound to (exact or ``*.domain``), or None when
+        it is bound to none, so that the mapping's own host decides alone."""
         ...
 
 
@@ -84,8 +91,15 @@ def inject(
         if not mapping.applies_to(url):
             continue
         value = source.secret_value(mapping.secret) if source is not None else None
-        if value is None:
+        if source is None or value is None:
             raise CapabilityDenied("credential", f"secret {mapping.secret!r} is not set")
+        bound = source.allowed_hosts(mapping.secret)
+        if bound is not None and not any(host_matches(p, url.host) for p in bound):
+            raise CapabilityDenied(
+                "credential",
+                f"secret {mapping.secret!r} is bound to {', '.join(bound) or 'no host'}; "
+                f"it is not sent to {url.host}",
+            )
         kind, name = parse_location(mapping.location)
         if kind == "query":
             pair = f"{quote(name, safe='')}={quote(value, safe='')}"

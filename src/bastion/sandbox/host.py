@@ -190,7 +190,10 @@ class HostCall:
         try:
             response = caps.egress.fetch(outgoing, caps.egress_grant)
         except (EgressDenied, CapabilityDenied, LimitExceeded) as exc:
-            self.deny("http", str(exc))
+            if isinstance(exc, CapabilityDenied):  # a credential the host would not inject
+                self.deny(exc.capability, exc.detail)
+            else:
+                self.deny("http", str(exc))
             return str(exc)
         except LeakBlocked as exc:
             self.deny("leak", str(exc))

@@ -51,7 +51,12 @@ def install(
 
     from bastion.app.cli.output import note
     from bastion.app.settings import load_settings
-    from bastion.app.tool_wiring import open_wasm_runtime, sandbox_limits, tool_index
+    from bastion.app.tool_wiring import (
+        check_credential_bindings,
+        open_wasm_runtime,
+        sandbox_limits,
+        tool_index,
+    )
     from bastion.contracts.errors import ConfigError
     from bastion.sandbox.installer import inspect_component, install_tool
     from bastion.sandbox.manifest import load_manifest, parse_manifest
@@ -69,6 +74,7 @@ def install(
         raise ConfigError(f"{manifest_path}: no such manifest")
     else:
         tool_manifest = parse_manifest({"name": name or wasm_path.stem.replace("-", "_")})
+    check_credential_bindings(settings, tool_manifest)
     note("inspecting and compiling the component (the first compile can take a minute)…")
     runtime = open_wasm_runtime(settings)
     try:
