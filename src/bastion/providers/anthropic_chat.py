@@ -17,8 +17,6 @@ from bastion.providers.anthropic_messages import (
     wire_messages,
     wire_tools,
 )
-from bastion.providers.call_guard import CallGuard
-from bastion.providers.client_lifecycle import LoopBoundClient
 from bastion.providers.config import ProviderConfig
 from bastion.providers.failures import (
     TransientFailure,
@@ -26,9 +24,8 @@ from bastion.providers.failures import (
     parse_retry_after,
     scrub,
     status_failure,
-    stream_failure,
-    transport_failure,
 )
+from bastion.providers.sdk_chat_model import SdkChatModel
 
 __all__ = ["AnthropicChatModel", "anthropic_endpoint", "convert_anthropic_error"]
 
@@ -106,42 +103,15 @@ def _input_tokens(usage: Any) -> int:
     return total
 
 
-class AnthropicChatModel:
+class AnthropicChatModel(SdkChatModel["anthropic.AsyncAnthropic"]):
     """One configured Claude model. Use from one event loop; ``aclose`` at the end."""
 
     def __init__(self, config: ProviderConfig) -> None:
-        self._config = config
-        self._guard = CallGuard(config)
-        self._guard.endpoint = anthropic_endpoint(config)
-        self._clients: LoopBoundClient[anthropic.AsyncAnthropic] = LoopBoundClient(
-            lambda: new_anthropic_client(config, config.timeout_s)
+        super().__init__(
+            config,
+            anthropic_endpoint(config),
+            lambda: new_anthropic_client(config, config.timeout_s),
         )
-
-    def __repr__(self) -> str:
-        return f"AnthropicChatModel(model={self.model!r}, base_url={self._guard.endpoint!r})"
-
-    @property
-    def model(self) -> str:
-        return self._config.model
-
-    @property
-    def context_window(self) -> int:
-        return self._config.context_window
-
-    @property
-    def circuit_state(self) -> str:
-        return self._guard.breaker.state
-
-    async def aclose(self) -> None:
-        await self._clients.aclose()
-
-    async def complete(
-        self, request: CompletionRequest, on_text: TextSink | None = None
-    ) -> Completion:
-        body = self._body(request)
-        if on_text is None:
-            return await self._guard.run(lambda: self._once(body))
-        return await self._guard.run(lambda: self._streamed(body, on_text))
 
     def _body(self, request: CompletionRequest) -> dict[str, Any]:
         system, conversation = split_system(request.messages)
@@ -187,19 +157,15 @@ class AnthropicChatModel:
     async def _streamed(self, body: dict[str, Any], on_text: TextSink) -> Completion:
         state = _StreamState()
         client = await self._clients.get()
-        try:
+        with self._stream_errors(
+            anthropic.AnthropicError,
+            lambda exc: convert_anthropic_error(exc, self._config),
+            lambda: bool(state.text),
+        ):
             stream = await client.messages.create(**body, stream=True)
             async with stream:
                 async for event in stream:
                     _apply(event, state, on_text)
-        except anthropic.AnthropicError as exc:
-            failure = convert_anthropic_error(exc, self._config)
-            raise stream_failure(failure, self._guard.endpoint, bool(state.text)) from exc
-        except Exception as exc:  # the HTTP library's errors escape the SDK mid-stream
-            transport = transport_failure(exc, self._config.timeout_s)
-            if transport is None:
-                raise
-            raise stream_failure(transport, self._guard.endpoint, bool(state.text)) from exc
         return self._completion(state)
 
 

@@ -18,21 +18,21 @@ from typing import Generic, Protocol, TypeVar
 __all__ = ["LoopBoundClient"]
 
 
-class _Closable(Protocol):
+class Closable(Protocol):
     async def close(self) -> None: ...
 
 
-C = TypeVar("C", bound=_Closable)
+C = TypeVar("C", bound=Closable)
 
 
-async def _close_at_loop_shutdown(client: _Closable) -> AsyncGenerator[None, None]:
+async def _close_at_loop_shutdown(client: Closable) -> AsyncGenerator[None, None]:
     try:
         yield
     finally:
         await _close_quietly(client)
 
 
-async def _close_quietly(client: _Closable) -> None:
+async def _close_quietly(client: Closable) -> None:
     # A client whose loop already ended cannot close its sockets through that loop; marking
     # it closed still matters, or its finaliser retries on whatever loop runs next.
     with contextlib.suppress(RuntimeError):

@@ -12,16 +12,12 @@ from openai.types.chat import ChatCompletion, ChatCompletionChunk
 from bastion.contracts.errors import LLMError
 from bastion.contracts.messages import Completion, Message, Usage
 from bastion.contracts.ports import CompletionRequest, TextSink
-from bastion.providers.call_guard import CallGuard
-from bastion.providers.client_lifecycle import LoopBoundClient
 from bastion.providers.config import ProviderConfig
 from bastion.providers.failures import (
     TransientFailure,
     parse_retry_after,
     scrub,
     status_failure,
-    stream_failure,
-    transport_failure,
 )
 from bastion.providers.openai_messages import (
     ToolCallAssembler,
@@ -30,6 +26,7 @@ from bastion.providers.openai_messages import (
     wire_messages,
     wire_tools,
 )
+from bastion.providers.sdk_chat_model import SdkChatModel
 
 __all__ = ["OpenAIChatModel", "convert_openai_error", "new_openai_client"]
 
@@ -83,43 +80,15 @@ def _error_detail(exc: openai.APIStatusError) -> str:
     return exc.message
 
 
-class OpenAIChatModel:
+class OpenAIChatModel(SdkChatModel["openai.AsyncOpenAI"]):
     """One configured OpenAI-compatible model. Use from one event loop; ``aclose`` at the end."""
 
     def __init__(self, config: ProviderConfig) -> None:
-        self._config = config
-        self._guard = CallGuard(config)
-        self._clients: LoopBoundClient[openai.AsyncOpenAI] = LoopBoundClient(
-            lambda: new_openai_client(config, config.timeout_s)
+        super().__init__(
+            config, config.endpoint, lambda: new_openai_client(config, config.timeout_s)
         )
         host = urlsplit(config.endpoint).hostname or ""
         self._max_tokens_field = "max_completion_tokens" if host in _OPENAI_HOSTS else "max_tokens"
-
-    def __repr__(self) -> str:
-        return f"OpenAIChatModel(model={self.model!r}, base_url={self._config.endpoint!r})"
-
-    @property
-    def model(self) -> str:
-        return self._config.model
-
-    @property
-    def context_window(self) -> int:
-        return self._config.context_window
-
-    @property
-    def circuit_state(self) -> str:
-        return self._guard.breaker.state
-
-    async def aclose(self) -> None:
-        await self._clients.aclose()
-
-    async def complete(
-        self, request: CompletionRequest, on_text: TextSink | None = None
-    ) -> Completion:
-        body = self._body(request)
-        if on_text is None:
-            return await self._guard.run(lambda: self._once(body))
-        return await self._guard.run(lambda: self._streamed(body, on_text))
 
     def _body(self, request: CompletionRequest) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -166,7 +135,11 @@ class OpenAIChatModel:
         usage: Usage = Usage()
         model = self._config.model
         client = await self._clients.get()
-        try:
+        with self._stream_errors(
+            openai.OpenAIError,
+            lambda exc: convert_openai_error(exc, self._config),
+            lambda: bool(text),
+        ):
             stream = await client.chat.completions.create(
                 **body, stream=True, stream_options={"include_usage": True}
             )
@@ -178,14 +151,6 @@ class OpenAIChatModel:
                         usage = self._usage(
                             chunk.usage.prompt_tokens, chunk.usage.completion_tokens
                         )
-        except openai.OpenAIError as exc:
-            failure = convert_openai_error(exc, self._config)
-            raise stream_failure(failure, self._config.endpoint, bool(text)) from exc
-        except Exception as exc:  # the HTTP library's errors escape the SDK mid-stream
-            transport = transport_failure(exc, self._config.timeout_s)
-            if transport is None:
-                raise
-            raise stream_failure(transport, self._config.endpoint, bool(text)) from exc
         calls = assembler.calls()
         return Completion(
             message=Message("assistant", "".join(text), tool_calls=calls),
