@@ -11,6 +11,7 @@ reaches the network; a missing file is an ``EmbeddingError``, not a download.
 from __future__ import annotations
 
 import importlib.resources
+import logging
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -63,11 +64,27 @@ class LocalStaticEmbedder:
             return self._model
 
 
-def _open_packaged_model() -> Any:
+def _import_quietly() -> tuple[Any, Any, Any]:
+    """Import the model's libraries without letting them configure logging: ``wordllama`` calls
+    ``logging.basicConfig(level=INFO)`` on import, which would switch on INFO records (HTTP
+    request lines among them) for the whole process."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
     try:
         from safetensors import safe_open
         from tokenizers import Tokenizer
         from wordllama.inference import WordLlamaInference
+    finally:
+        for handler in root.handlers[:]:
+            if handler not in handlers:
+                root.removeHandler(handler)
+        root.setLevel(level)
+    return safe_open, Tokenizer, WordLlamaInference
+
+
+def _open_packaged_model() -> Any:
+    try:
+        safe_open, Tokenizer, WordLlamaInference = _import_quietly()  # noqa: N806 - classes
     except ImportError as exc:
         raise EmbeddingError(f"local embedding model not installed: {exc}") from exc
     root = importlib.resources.files("wordllama")
