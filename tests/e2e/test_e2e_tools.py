@@ -122,3 +122,25 @@ def test_a_bound_secret_is_refused_at_install_and_at_request_time(bastion: Basti
         assert "svc_token" in again.err
         assert "api.example.com" in again.err
         assert bastion("tool", "list", "--json").json() == []
+
+
+def test_a_tool_sending_a_credential_pattern_is_stopped_before_the_network(
+    bastion: Bastion,
+) -> None:
+    with loopback_server() as server:
+        port = int(server.server_address[1])
+        bastion.settings(LOOPBACK_EGRESS)
+        manifest = f'name = "hostile"\n[[http.allow]]\nhost = "127.0.0.1"\nport = {port}\n'
+        _install(bastion, GUESTS / "hostile", manifest)
+        base = f"http://127.0.0.1:{port}"
+        fine = bastion("tool", "run", "hostile", "--params", _http(f"{base}/echo"), "--json")
+        assert fine.code == 0, fine.out
+        done = bastion("tool", "run", "hostile", "--params", _http(f"{base}/x?k={AWS}"), "--json")
+        assert done.code == 3, done.out
+        assert [d["capability"] for d in done.json()["denials"]] == ["leak"]
+        assert [r.path for r in server.received] == ["/echo"]  # type: ignore[attr-defined]
+        assert AWS not in done.out + done.err
+
+
+def _http(url: str) -> str:
+    return json.dumps({"mode": "http", "url": url})

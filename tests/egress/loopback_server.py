@@ -13,6 +13,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+# A page that carries a credential-shaped string (no stored secret): served at /leaky.
+LEAKY_PAGE = b"deploy notes: aws_key AKIAZ3MHQK7R2XW5PLNB rotate monthly"
+
 
 @dataclass(frozen=True, slots=True)
 class Received:
@@ -52,6 +55,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif self.path.startswith("/slow"):
             time.sleep(3)
             self._reply(200, b"late")
+        elif self.path.startswith("/leaky"):
+            self._reply(200, LEAKY_PAGE, {"Content-Type": "text/plain"})
         elif self.path.startswith("/big"):
             self._reply(200, b"x" * 50_000)
         else:

@@ -107,10 +107,18 @@ def egress_config(settings: Settings) -> EgressConfig:
     )
 
 
-def open_egress(settings: Settings, credentials: VaultCredentials | None) -> EgressClient:
-    from bastion.egress import EgressClient
+def open_egress(
+    settings: Settings,
+    credentials: VaultCredentials | None,
+    detector: LeakDetector | None = None,
+) -> EgressClient:
+    """Egress with the vault's credentials. With ``detector`` (the runtime's ``LeakDetector``,
+    which knows every vault value and the credential patterns) URLs, headers and bodies are
+    scanned for patterns too, on top of egress's own exact-value floor."""
+    from bastion.egress import DetectorScanner, EgressClient
 
-    return EgressClient(egress_config(settings), credentials=credentials)
+    scanner = DetectorScanner(detector) if detector is not None else None
+    return EgressClient(egress_config(settings), credentials=credentials, scanner=scanner)
 
 
 def sandbox_limits(settings: Settings) -> SandboxLimits:
@@ -286,7 +294,7 @@ async def run_installed_tool(settings: Settings, name: str, params_json: str) ->
         vault = open_vault(settings, database)
         security = open_security(settings, database, vault)
         credentials = VaultCredentials(vault)
-        egress = open_egress(settings, credentials)
+        egress = open_egress(settings, credentials, security.detector)
         closers.insert(0, egress.close)
         runtime = open_wasm_runtime(settings)
         closers.insert(0, runtime.close)

@@ -307,7 +307,7 @@ def build_runtime(settings: Settings, *, ask: ApprovalPromptFn | None = None) ->
         workspace = open_runtime_workspace(settings, database, security.write_screen())
         closers.insert(0, workspace.close)
         import_home_identity(settings, workspace)
-        egress = open_egress(settings, VaultCredentials(vault))
+        egress = open_egress(settings, VaultCredentials(vault), security.detector)
         closers.insert(0, egress.close)
         registry = build_registry(settings, workspace=workspace, egress=egress)
         dispatcher = build_dispatcher(settings, database, registry, security=security, ask=ask)

@@ -23,15 +23,22 @@ from bastion.egress._client import (
     NetworkError,
 )
 from bastion.egress._credentials import CredentialMapping, CredentialSource, parse_location
-from bastion.egress._leak_scan import ExactValueScanner, TrafficScanner
+from bastion.egress._leak_scan import (
+    CombinedScanner,
+    DetectorScanner,
+    ExactValueScanner,
+    TrafficScanner,
+)
 from bastion.egress._resolver import Resolver, SystemResolver
 from bastion.egress._url import ParsedUrl, parse_url
 
 __all__ = [
     "AddressPolicy",
     "AllowRule",
+    "CombinedScanner",
     "CredentialMapping",
     "CredentialSource",
+    "DetectorScanner",
     "EgressClient",
     "EgressConfig",
     "EgressGrant",

@@ -6,8 +6,9 @@ inject the mapped credentials, then connect to the validated IP itself (the URL 
 the ``Host`` header and TLS SNI carry the name, so certificates are still checked against the
 name). Redirects are never followed by the HTTP library: each ``Location`` is a new hop that
 passes every check again, at most ``max_redirects`` times. The response is read up to the size
-cap, and any known secret in it (a server echoing an injected token, say) is redacted before the
-caller sees it.
+cap, and any secret in it (a server echoing an injected token, say) is redacted before the caller
+sees it. The outgoing scan runs on what the caller sent, before injection, so the host's own
+credential never trips it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from bastion.contracts.errors import EgressDenied, LeakBlocked, LimitExceeded, O
 from bastion.egress._addresses import AddressPolicy
 from bastion.egress._allowlist import AllowRule, check_allowed
 from bastion.egress._credentials import CredentialMapping, CredentialSource, inject
-from bastion.egress._leak_scan import ExactValueScanner, TrafficScanner
+from bastion.egress._leak_scan import CombinedScanner, ExactValueScanner, TrafficScanner
 from bastion.egress._resolver import Resolver, SystemResolver
 from bastion.egress._url import ParsedUrl, parse_url
 
@@ -85,7 +86,7 @@ class EgressResponse:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     url: str
-    redacted: bool = False  # a known secret was found in the response and replaced
+    redacted: bool = False  # a secret was found in the response and replaced
     injected: tuple[str, ...] = field(default_factory=tuple)  # secret names added on the way
 
 
@@ -114,10 +115,13 @@ class EgressClient:
         self._http.close()
 
     def _scanner_now(self) -> TrafficScanner:
-        if self._scanner is not None:
-            return self._scanner
+        """The exact-value floor over the source's current values, then ``scanner`` if given
+        (the app's ``LeakDetector``), so patterns can only add to what is caught."""
         values: Collection[str] = self._credentials.known_values() if self._credentials else ()
-        return ExactValueScanner(values)
+        floor = ExactValueScanner(values)
+        if self._scanner is None:
+            return floor
+        return CombinedScanner((self._scanner, floor))
 
     async def fetch_async(self, request: EgressRequest, grant: EgressGrant) -> EgressResponse:
         return await asyncio.to_thread(self.fetch, request, grant)
@@ -150,7 +154,7 @@ class EgressClient:
                 return self._finish(response, url, scanner, deadline, injected)
             response.close()
             if scanner.contains_secret(location.encode()):
-                raise LeakBlocked("a redirect points at a URL carrying a stored secret value")
+                raise LeakBlocked("a redirect points at a URL carrying a secret; not followed")
             url_text = urljoin(url.url(), location)
             if response.status_code == 303 or (
                 response.status_code in (301, 302) and method == "POST"
@@ -163,7 +167,10 @@ class EgressClient:
         parts = [request.url.encode(), request.body or b""]
         parts += [f"{k}: {v}".encode() for k, v in request.headers]
         if any(scanner.contains_secret(part) for part in parts):
-            raise LeakBlocked("the request carries a stored secret value; it was not sent")
+            raise LeakBlocked(
+                "the request carries a secret (a stored value or a credential pattern); "
+                "it was not sent"
+            )
 
     def _send_hop(
         self,

@@ -201,7 +201,7 @@ class HostCall:
         except NetworkError as exc:
             return str(exc)
         if response.redacted:
-            self.deny("leak", "the response contained a stored secret; it was redacted")
+            self.deny("leak", "the response contained a secret; it was redacted")
         return _http_response(response.status, response.headers, response.body)
 
     def tool_invoke(self, alias: str, params_json: str) -> component.Variant:
