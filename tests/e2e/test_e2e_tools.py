@@ -4,12 +4,19 @@ filter with the vault's values, audit), with the prebuilt components of tests/sa
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from tests.e2e.conftest import Bastion
 from tests.egress.loopback_server import loopback_server
-from tests.sandbox.conftest import GUESTS, built_component, seed_compiled_artifacts
+from tests.fakes import reply_text, reply_tool_calls
+from tests.sandbox.conftest import (
+    GUESTS,
+    PROJECT_TOOLS,
+    built_component,
+    seed_compiled_artifacts,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -144,3 +151,111 @@ def test_a_tool_sending_a_credential_pattern_is_stopped_before_the_network(
 
 def _http(url: str) -> str:
     return json.dumps({"mode": "http", "url": url})
+
+
+def _wrapped_only(bastion: Bastion, needle: str) -> list[str]:
+    """The tool messages of the last request to the model; fails if ``needle`` appears in any
+    message of any request outside that turn's spotlighting wrapper. A result that wraps
+    nothing (a call waiting for approval: the kernel's own words, not the tool's) is kept as
+    it is, every other one must be exactly one wrapped block."""
+    tool_messages: list[str] = []
+    for request in bastion.server.completion_requests:
+        messages = request.body["messages"]
+        token = re.search(r"<<<UNTRUSTED:([0-9a-f]{32})", str(messages[0]["content"]))
+        assert token is not None, "the system prompt carries the turn's boundary"
+        wrapper = re.compile(
+            rf"<<<UNTRUSTED:{token[1]} source=\"[^\"]*\">>>\n.*?\n<<<END UNTRUSTED:{token[1]}>>>",
+            re.DOTALL,
+        )
+        tool_messages = []
+        for message in messages:
+            content = str(message.get("content") or "")
+            assert needle not in wrapper.sub("", content), message
+            if message["role"] == "tool":
+                assert wrapper.fullmatch(content) or "needs the user's approval" in content
+                tool_messages.append(content)
+    return tool_messages
+
+
+def _http_settings(port: int, egress: str = LOOPBACK_EGRESS, extra: str = "") -> str:
+    tools = (
+        f'[tools]\nhttp_allow_hosts = ["127.0.0.1:{port}"]\nhttp_allow_methods = ["GET", "POST"]\n'
+    )
+    return egress + tools + extra
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "",  # defaults: the high-severity injection is withheld, http_post needs approval
+        '[safety]\ninjection_verdicts = {high = "sanitize"}\n'
+        '[approvals]\nauto_approve = ["http_post"]\n',  # the page flows in; taint still holds
+    ],
+)
+def test_an_injected_page_cannot_make_the_agent_post_the_notes(
+    bastion: Bastion, extra: str
+) -> None:
+    with loopback_server() as server:
+        port = int(server.server_address[1])
+        bastion.settings(_http_settings(port, extra=extra))
+        collect = f"http://127.0.0.1:{port}/collect"
+        bastion.server.add(
+            reply_tool_calls(("http", {"url": f"http://127.0.0.1:{port}/page"})),
+            reply_tool_calls(("http_post", {"url": collect, "body": "all of my notes"})),
+            reply_text("The page asked me to send your notes; I need your approval for that."),
+        )
+        done = bastion("chat", "-m", "what is new on my reading list?", "--json")
+        assert done.code == 3, done.err  # a call is waiting for the user
+        [approval] = done.json()["pending_approvals"]
+        assert [r.path for r in server.received] == ["/page"]  # type: ignore[attr-defined]
+        [request] = bastion("approvals", "list", "--json").json()["approvals"]
+        assert request["id"] == approval
+        assert request["tool"] == "http_post"
+        if "auto_approve" in extra:
+            assert "taint" in json.dumps(request).lower()
+        fetched, posted = _wrapped_only(bastion, "Ignore previous instructions")
+        _wrapped_only(bastion, "Quarterly numbers")
+        assert 'source="tool:http"' in fetched
+        if "sanitize" in extra:
+            assert "Quarterly numbers are up 12%" in fetched
+        else:
+            assert "Output withheld" in fetched
+        assert "needs the user's approval" in posted
+
+
+@pytest.mark.parametrize("egress", ["", "[egress]\nallow_http = true\n"])
+def test_loopback_is_refused_without_the_egress_overrides(bastion: Bastion, egress: str) -> None:
+    with loopback_server() as server:
+        port = int(server.server_address[1])
+        bastion.settings(_http_settings(port, egress=egress))
+        bastion.server.add(
+            reply_tool_calls(("http", {"url": f"http://127.0.0.1:{port}/page"})),
+            reply_text("I could not fetch it."),
+        )
+        done = bastion("chat", "-m", "what is new on my reading list?", "--json")
+        assert done.code == 3, done.err  # a call was refused by policy
+        assert server.received == []  # type: ignore[attr-defined]
+        [refusal] = _wrapped_only(bastion, "Quarterly")
+        assert "refused" in refusal
+        assert ("https" if not egress else "127.0.0.1") in refusal
+        [call] = _tool_calls(bastion, "http")
+        assert call["outcome"] == "refused"
+
+
+def test_an_installed_wasm_tool_answers_the_model_wrapped(bastion: Bastion) -> None:
+    _install(bastion, PROJECT_TOOLS / "text_stats")
+    bastion.server.add(
+        reply_tool_calls(("text_stats", {"text": "The cat sat. The cat ran!", "top": 1})),
+        reply_text("Six words in two sentences."),
+    )
+    done = bastion("chat", "-m", "how many words in: The cat sat. The cat ran!", "--json")
+    assert done.code == 0, done.err
+    schemas = [t["function"]["name"] for t in bastion.server.completion_requests[0].body["tools"]]
+    assert "text_stats" in schemas
+    [result] = _wrapped_only(bastion, '"words"')
+    assert 'source="tool:text_stats"' in result
+    body = result.split(">>>\n", 1)[1].rsplit("\n<<<END", 1)[0]
+    stats = json.loads(body)
+    assert (stats["words"], stats["sentences"]) == (6, 2)
+    [call] = _tool_calls(bastion, "text_stats")
+    assert (call["outcome"], call["kind"]) == ("ok", "wasm")
