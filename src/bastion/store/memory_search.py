@@ -8,7 +8,9 @@ embedded one.
 Vector tables are created at run time, one per embedding model (``memory_vectors_<model id>``,
 sized by the model's dimension), because a dimension is only known once a model is chosen.
 Only one model is active at a time; activating another drops the old model's vectors, and the
-chunks become pending for the new one (a re-embed).
+chunks become pending for the new one (a re-embed). The vector change journal
+(``memory_vector_changes``) has a fixed shape, so it is schema like any other table: migration
+0006 creates it.
 """
 
 from __future__ import annotations
@@ -124,15 +126,6 @@ def _blob(vector: Sequence[float]) -> bytes:
     return array.array("f", vector).tobytes()
 
 
-def _ensure_journal(db: Database) -> None:
-    # Created at run time like the vector tables, and as cheap to repeat: IF NOT EXISTS.
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS memory_vector_changes ("
-        " seq INTEGER PRIMARY KEY AUTOINCREMENT, chunk_id INTEGER NOT NULL,"
-        " added INTEGER NOT NULL)"
-    )
-
-
 def _journal(db: Database, chunk_ids: Sequence[int], *, added: bool) -> None:
     db.executemany(
         "INSERT INTO memory_vector_changes(chunk_id, added) VALUES (?, ?)",
@@ -153,7 +146,6 @@ def delete_chunk_vectors(db: Database, chunk_ids: Sequence[int]) -> None:
     marks = ",".join("?" * len(chunk_ids))
     for table in tables:
         db.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", list(chunk_ids))
-    _ensure_journal(db)
     _journal(db, chunk_ids, added=False)
 
 
@@ -162,8 +154,6 @@ class SqliteMemoryIndex:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        if db.has_vectors:
-            _ensure_journal(db)
 
     @property
     def supports_vectors(self) -> bool:
