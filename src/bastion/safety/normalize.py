@@ -6,16 +6,19 @@ BOM, soft hyphens, variation selectors, Unicode tag characters, C0/C1 control ch
 percent-encoding (``AKIA%49OSFODNN7EXAMPLE``). A control character never belongs inside a
 credential or a sentence, so dropping it only rejoins what an attacker split.
 
-Speed: printable ASCII without ``%`` is returned as it is. Otherwise the text is cut into
-chunks, each normalised by ``str.translate`` over a per-character cache (C speed); the offset
-map records chunks, and an exact offset inside a changed chunk is recovered by re-walking only
-that chunk. Characters are normalised one by one, so a combining sequence is not composed.
+Speed: printable ASCII without ``%`` is returned as it is. Otherwise one RE2 pass over the
+UTF-8 bytes finds the runs that may change (percent-escapes, control characters, and
+non-ASCII characters outside a table of scripts known to be stable under NFKC), and only those
+runs are folded by ``str.translate`` over a per-character cache. The offset map records the
+runs; an exact offset inside a changed run is recovered by re-walking only that run.
+Characters are normalised one by one, so a combining sequence is not composed.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -23,7 +26,9 @@ import re2
 
 __all__ = ["NormalizedText", "has_invisible", "is_invisible", "normalize", "strip_invisible"]
 
-_CHUNK = 512
+_OPTIONS = re2.Options()
+_OPTIONS.max_mem = 64 << 20
+_CONTINUATION = bytes(range(0x80, 0xC0))
 _CONTROL = re2.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Anything ``is_invisible`` may remove: controls, format and private-use characters, variation
 # selectors, and unassigned code points (the complement of every assigned category).
@@ -75,7 +80,7 @@ _INVISIBLE = _InvisibleTable()
 
 
 def has_invisible(text: str) -> bool:
-    return _MAYBE_INVISIBLE.search(text) is not None
+    return _MAYBE_INVISIBLE.search(text.encode("utf-8", "replace")) is not None
 
 
 _SPLICE_LIMIT = 1000  # beyond this many invisible runs, one translate pass is cheaper
@@ -185,34 +190,87 @@ class NormalizedText:
         return chunk.orig_start + chunk.orig_len
 
 
-def _needs_work(text: str) -> bool:
+def _stable_ranges() -> str:
+    """RE2 class body of the non-ASCII characters in common scripts that normalise to
+    themselves (computed from this Python's Unicode tables, so it cannot drift from them)."""
+    ranges: list[tuple[int, int]] = []
+    for low, high in _COMMON_BLOCKS:
+        for code in _stable_codes(low, high):
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+    return "".join(f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in ranges)
+
+
+def _stable_codes(low: int, high: int) -> Iterable[int]:
+    block = "".join(map(chr, range(low, high + 1)))
+    if block.isprintable() and unicodedata.is_normalized("NFKC", block):
+        # Blocks of starters only (ideographs, syllables): normalised as a whole means
+        # normalised one by one, and printable means nothing in them is invisible.
+        return range(low, high + 1)
+    return (code for code in range(low, high + 1) if _FOLD[code] == code)
+
+
+# Latin-1 and Latin extended, Greek, Cyrillic, Hebrew, Arabic, Devanagari, general punctuation
+# and symbols, CJK punctuation, kana, CJK ideographs, Hangul syllables.
+_COMMON_BLOCKS = (
+    (0x80, 0x24F),
+    (0x370, 0x52F),
+    (0x590, 0x6FF),
+    (0x900, 0x97F),
+    (0x2010, 0x2BFF),
+    (0x3000, 0x30FF),
+    (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7A3),
+)
+_RUN = (
+    r"(?:(?:%[0-9A-Fa-f]{2})+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+|"
+    f"[^\\x00-\\x7f{_stable_ranges()}]+)"
+)
+# Runs close together are taken as one piece (at most 16 of them), so that text dense with
+# changes costs a few thousand pieces per megabyte rather than one per character.
+_MAY_CHANGE = re2.compile(f"{_RUN}(?:[\\s\\S]{{0,32}}?{_RUN}){{0,15}}", _OPTIONS)
+
+
+def _ascii_unchanged(text: str) -> bool:
     if "%" in text and _PERCENT_ESCAPE.search(text) is not None:
-        return True
-    if text.isascii():
-        return _CONTROL.search(text) is not None
-    return not unicodedata.is_normalized("NFKC", text) or has_invisible(text)
+        return False
+    return _CONTROL.search(text) is None
 
 
 def normalize(original: str) -> NormalizedText:
     """Normalise ``original`` for matching (NFKC, invisible characters out, %XX decoded)."""
-    if not _needs_work(original):
+    if original.isascii() and _ascii_unchanged(original):
         return NormalizedText(original, original, [])
+    data = original.encode("utf-8", "replace")
     chunks: list[_Chunk] = []
     parts: list[str] = []
     norm_pos = 0
-    start = 0
-    size = len(original)
-    whole_percent = "%" in original and _PERCENT_ESCAPE.search(original) is not None
-    if not whole_percent and _CONTROL.search(original) is None and not _needs_work(original):
-        return NormalizedText(original, original, [])
-    while start < size:
-        end = min(start + _CHUNK, size)
-        while end < size and "%" in original[end - 2 : end]:
-            end += 1  # never split a percent-escape between chunks
+    cursor = 0
+    byte_pos = 0  # the byte offset of character offset ``char_pos``
+    char_pos = 0
+    for match in _MAY_CHANGE.finditer(data):
+        # Byte → character offsets by counting lead bytes since the previous run (linear).
+        start = char_pos + len(data[byte_pos : match.start()].translate(None, _CONTINUATION))
+        end = start + len(match.group(0).translate(None, _CONTINUATION))
+        byte_pos, char_pos = match.end(), end
         piece = original[start:end]
-        out = piece if not _needs_work(piece) else _fold(piece)
-        chunks.append(_Chunk(norm_pos, start, len(out), len(piece), out != piece))
+        out = _fold(piece)
+        if out == piece:
+            continue
+        if start > cursor:
+            chunks.append(_Chunk(norm_pos, cursor, start - cursor, start - cursor, False))
+            parts.append(original[cursor:start])
+            norm_pos += start - cursor
+        chunks.append(_Chunk(norm_pos, start, len(out), len(piece), True))
         parts.append(out)
         norm_pos += len(out)
-        start = end
+        cursor = end
+    if not chunks:
+        return NormalizedText(original, original, [])
+    size = len(original)
+    if size > cursor:
+        chunks.append(_Chunk(norm_pos, cursor, size - cursor, size - cursor, False))
+        parts.append(original[cursor:])
     return NormalizedText(original, "".join(parts), chunks)
