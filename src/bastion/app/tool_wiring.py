@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from bastion.vault.vault import Vault
 
 __all__ = [
+    "RedactingWorkspaceReader",
     "ToolRunReport",
     "VaultCredentials",
     "WasmToolCatalog",
@@ -43,6 +44,22 @@ __all__ = [
     "sandbox_limits",
     "tool_index",
 ]
+
+
+class RedactingWorkspaceReader:
+    """The workspace as a WASM tool reads it: a document that holds a stored secret (or anything
+    secret-shaped) is redacted before it enters the guest's memory, so a note can never hand a
+    tool a secret the vault was keeping from it."""
+
+    def __init__(self, reader: WorkspaceReader, detector: LeakDetector) -> None:
+        self._reader = reader
+        self._detector = detector
+
+    def read(self, path: str) -> str | None:
+        text = self._reader.read(path)
+        if text is None:
+            return None
+        return self._detector.scan(text).redacted
 
 
 class VaultCredentials:
@@ -305,7 +322,7 @@ async def run_installed_tool(settings: Settings, name: str, params_json: str) ->
             runtime=runtime,
             index=index,
             egress=egress,
-            workspace=open_workspace(database),
+            workspace=RedactingWorkspaceReader(open_workspace(database), security.detector),
             secrets=credentials,
             invoker=dispatcher,
         )

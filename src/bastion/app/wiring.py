@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from bastion.memory.workspace import Workspace
     from bastion.providers.config import ProviderConfig
     from bastion.runner.session import ChatSession, SessionConfig
+    from bastion.safety import LeakDetector
     from bastion.sandbox.runtime import WasmRuntime
     from bastion.store.database import Database
     from bastion.store.repositories import ThreadRepository, ToolCallRepository
@@ -258,10 +259,12 @@ def attach_wasm_tools(
     vault: Vault,
     workspace: Workspace,
     egress: EgressClient,
+    detector: LeakDetector,
 ) -> tuple[WasmToolCatalog, WasmRuntime]:
     """Register the installed WASM tools (vault-backed credentials, the workspace as their
     reader, the dispatcher for nested calls); ``Runtime.refresh_tools`` keeps them in step."""
     from bastion.app.tool_wiring import (
+        RedactingWorkspaceReader,
         VaultCredentials,
         WasmToolCatalog,
         open_wasm_runtime,
@@ -274,7 +277,7 @@ def attach_wasm_tools(
         runtime=wasm,
         index=tool_index(settings),
         egress=egress,
-        workspace=workspace,
+        workspace=RedactingWorkspaceReader(workspace, detector),
         secrets=VaultCredentials(vault),
         invoker=dispatcher,
     )
@@ -312,7 +315,12 @@ def build_runtime(settings: Settings, *, ask: ApprovalPromptFn | None = None) ->
         registry = build_registry(settings, workspace=workspace, egress=egress)
         dispatcher = build_dispatcher(settings, database, registry, security=security, ask=ask)
         catalog, wasm = attach_wasm_tools(
-            settings, dispatcher, vault=vault, workspace=workspace, egress=egress
+            settings,
+            dispatcher,
+            vault=vault,
+            workspace=workspace,
+            egress=egress,
+            detector=security.detector,
         )
         closers.insert(0, wasm.close)
         model = build_chat_model(provider)
