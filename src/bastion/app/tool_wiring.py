@@ -194,19 +194,39 @@ class WasmToolCatalog:
         self,
         settings: Settings,
         *,
-        runtime: WasmRuntime,
+        runtime: WasmRuntime | Callable[[], WasmRuntime],
         index: ToolIndex,
         egress: EgressClient | None = None,
         workspace: WorkspaceReader | None = None,
         secrets: VaultCredentials | None = None,
         invoker: ToolInvoker | None = None,
     ) -> None:
+        """``runtime`` may be a factory: the engine (and wasmtime's import) is then paid only
+        once a tool is actually installed, not on every start of a chat."""
         self._limits = sandbox_limits(settings)
-        self._runtime = runtime
+        # A WasmRuntime is not callable, so a callable here is the factory.
+        self._runtime: WasmRuntime | None = None if callable(runtime) else runtime
+        self._runtime_factory: Callable[[], WasmRuntime] | None = (
+            runtime if callable(runtime) else None
+        )
+        self._runtime_lock = threading.Lock()
         self._index = index
         self._services = _Services(egress, workspace, secrets, invoker)
         self._loaded: dict[str, InstalledTool] = {}
         self._lock = threading.Lock()
+
+    def runtime(self) -> WasmRuntime:
+        with self._runtime_lock:
+            if self._runtime is None and self._runtime_factory is not None:
+                self._runtime = self._runtime_factory()
+            if self._runtime is None:
+                raise RuntimeError("WasmToolCatalog has neither a runtime nor a factory")
+            return self._runtime
+
+    def close(self) -> None:
+        """Close the engine if one was started."""
+        if self._runtime is not None:
+            self._runtime.close()
 
     def executor(self, tool: InstalledTool) -> WasmToolExecutor:
         from bastion.sandbox.executor import SandboxServices, WasmToolExecutor
@@ -214,7 +234,7 @@ class WasmToolCatalog:
         s = self._services
         return WasmToolExecutor(
             tool,
-            runtime=self._runtime,
+            runtime=self.runtime(),
             index=self._index,
             limits=self._limits.effective(tool.manifest.limits.requested()),
             services=SandboxServices(s.egress, s.workspace, s.secrets, s.invoker),

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from bastion.providers.config import ProviderConfig
     from bastion.runner.session import ChatSession, SessionConfig
     from bastion.safety import LeakDetector
-    from bastion.sandbox.runtime import WasmRuntime
     from bastion.store.database import Database
     from bastion.store.repositories import ThreadRepository, ToolCallRepository
     from bastion.vault.vault import Vault
@@ -71,7 +70,6 @@ class Runtime:
     tracker: TaintTracker
     egress: EgressClient | None = None
     catalog: WasmToolCatalog | None = None
-    wasm: WasmRuntime | None = None
     _models: list[ChatModel] = field(default_factory=list)
 
     def chat_model(self, name: str) -> ChatModel:
@@ -131,8 +129,8 @@ class Runtime:
             if close is not None:
                 await close()
         self.workspace.close()
-        if self.wasm is not None:
-            self.wasm.close()
+        if self.catalog is not None:
+            self.catalog.close()
         if self.egress is not None:
             self.egress.close()
         self.database.close()
@@ -260,7 +258,7 @@ def attach_wasm_tools(
     workspace: Workspace,
     egress: EgressClient,
     detector: LeakDetector,
-) -> tuple[WasmToolCatalog, WasmRuntime]:
+) -> WasmToolCatalog:
     """Register the installed WASM tools (vault-backed credentials, the workspace as their
     reader, the dispatcher for nested calls); ``Runtime.refresh_tools`` keeps them in step."""
     from bastion.app.tool_wiring import (
@@ -271,10 +269,9 @@ def attach_wasm_tools(
         tool_index,
     )
 
-    wasm = open_wasm_runtime(settings)
     catalog = WasmToolCatalog(
         settings,
-        runtime=wasm,
+        runtime=lambda: open_wasm_runtime(settings),
         index=tool_index(settings),
         egress=egress,
         workspace=RedactingWorkspaceReader(workspace, detector),
@@ -282,7 +279,7 @@ def attach_wasm_tools(
         invoker=dispatcher,
     )
     catalog.sync(dispatcher.registry)
-    return catalog, wasm
+    return catalog
 
 
 def build_runtime(settings: Settings, *, ask: ApprovalPromptFn | None = None) -> Runtime:
@@ -314,7 +311,7 @@ def build_runtime(settings: Settings, *, ask: ApprovalPromptFn | None = None) ->
         closers.insert(0, egress.close)
         registry = build_registry(settings, workspace=workspace, egress=egress)
         dispatcher = build_dispatcher(settings, database, registry, security=security, ask=ask)
-        catalog, wasm = attach_wasm_tools(
+        catalog = attach_wasm_tools(
             settings,
             dispatcher,
             vault=vault,
@@ -322,7 +319,7 @@ def build_runtime(settings: Settings, *, ask: ApprovalPromptFn | None = None) ->
             egress=egress,
             detector=security.detector,
         )
-        closers.insert(0, wasm.close)
+        closers.insert(0, catalog.close)
         model = build_chat_model(provider)
     except BaseException:
         for close in closers:
@@ -342,5 +339,4 @@ def build_runtime(settings: Settings, *, ask: ApprovalPromptFn | None = None) ->
         tracker=security.tracker(registry),
         egress=egress,
         catalog=catalog,
-        wasm=wasm,
     )

@@ -11,9 +11,11 @@ reaches the network; a missing file is an ``EmbeddingError``, not a download.
 from __future__ import annotations
 
 import importlib.resources
+import importlib.util
 import logging
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from bastion.memory.embeddings.base import EmbeddingError
@@ -27,10 +29,12 @@ _DIMENSION = 256
 
 def local_embedder_available() -> bool:
     """True when the packaged model files are installed (without loading them)."""
-    try:
-        root = importlib.resources.files("wordllama")
-    except ModuleNotFoundError:
+    # find_spec locates the package without importing it: wordllama's __init__ loads numpy and
+    # tokenizers (~0.3 s), which every chat start would otherwise pay.
+    spec = importlib.util.find_spec("wordllama")
+    if spec is None or not spec.submodule_search_locations:
         return False
+    root = Path(next(iter(spec.submodule_search_locations)))
     return (root / "weights" / f"{_CONFIG}_{_DIMENSION}.safetensors").is_file() and (
         root / "tokenizers" / f"{_CONFIG}_tokenizer_config.json"
     ).is_file()
