@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import threading
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
@@ -104,15 +105,27 @@ class EgressClient:
         self._resolver = resolver or SystemResolver()
         self._credentials = credentials
         self._scanner = scanner
-        # trust_env=False: proxy variables must not route traffic around these checks.
-        self._http = httpx.Client(follow_redirects=False, trust_env=False)
+        # Built on first use: loading the CA bundle costs ~40 ms, and most chats never fetch.
+        self._http_client: httpx.Client | None = None
+        self._http_lock = threading.Lock()
+
+    @property
+    def _http(self) -> httpx.Client:
+        with self._http_lock:
+            if self._http_client is None:
+                # trust_env=False: proxy variables must not route traffic around these checks.
+                self._http_client = httpx.Client(follow_redirects=False, trust_env=False)
+            return self._http_client
 
     @property
     def config(self) -> EgressConfig:
         return self._config
 
     def close(self) -> None:
-        self._http.close()
+        with self._http_lock:
+            if self._http_client is not None:
+                self._http_client.close()
+                self._http_client = None
 
     def _scanner_now(self) -> TrafficScanner:
         """The exact-value floor over the source's current values, then ``scanner`` if given
