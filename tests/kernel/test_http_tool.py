@@ -34,7 +34,7 @@ async def _call(tool: HttpTool | HttpPostTool, arguments: dict[str, JsonValue]) 
 async def test_get_allowlisted_host(server: ThreadingHTTPServer) -> None:
     port = server.server_address[1]
     tool = HttpTool(EgressClient(LOOPBACK), [f"127.0.0.1:{port}"])
-    out = await _call(tool, {"url": f"http://127.0.0.1:{port}/page"})
+    out = await _call(tool, {"url": f"http://127.0.0.1:{port}/echo"})
     assert out.ok
     assert json.loads(out.text.split("\n\n", 1)[1])["method"] == "GET"
 
