@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection
+from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -315,9 +316,8 @@ async def run_installed_tool(settings: Settings, name: str, params_json: str) ->
     after the same leak screen (a stored secret redacted, a blocked result withheld), not the
     spotlighting wrapper meant for the model.
     """
-    from bastion.app.bootstrap import open_database, open_vault
     from bastion.app.wiring import build_dispatcher, build_registry
-    from bastion.app.wiring_security import open_security
+    from bastion.app.wiring_core import attach_wasm_tools, open_core
     from bastion.contracts.authorization import CallContext
     from bastion.contracts.errors import UsageError
     from bastion.contracts.messages import ToolCallRequest
@@ -325,28 +325,13 @@ async def run_installed_tool(settings: Settings, name: str, params_json: str) ->
 
     index = tool_index(settings)
     tool = index.require(name)
-    database = open_database(settings)
-    closers: list[Callable[[], None]] = [database.close]
-    try:
-        vault = open_vault(settings, database)
-        security = open_security(settings, database, vault)
-        credentials = VaultCredentials(vault)
-        egress = open_egress(settings, credentials, security.detector)
-        closers.insert(0, egress.close)
-        runtime = open_wasm_runtime(settings)
-        closers.insert(0, runtime.close)
+    with ExitStack() as closing:
+        core = open_core(settings, closing)
         registry = build_registry(settings)
-        dispatcher = build_dispatcher(settings, database, registry, security=security)
-        catalog = WasmToolCatalog(
-            settings,
-            runtime=runtime,
-            index=index,
-            egress=egress,
-            workspace=RedactingWorkspaceReader(open_workspace(database), security.detector),
-            secrets=credentials,
-            invoker=dispatcher,
+        dispatcher = build_dispatcher(settings, core.database, registry, security=core.security)
+        catalog = attach_wasm_tools(
+            settings, dispatcher, core, open_workspace(core.database), closing, index=index
         )
-        catalog.sync(registry)
         current = registry.get(tool.name)
         if current is None or current.spec.kind != "wasm":
             raise UsageError(f"{tool.name!r} is shadowed by a built-in tool of the same name")
@@ -354,10 +339,7 @@ async def run_installed_tool(settings: Settings, name: str, params_json: str) ->
         registry.replace(capturing)
         request = ToolCallRequest("cli-tool-run", tool.name, params_json)
         result = await dispatcher.call(request, CallContext(thread_id="cli-tool-run"))
-        return _report(result, capturing.output, security.detector)
-    finally:
-        for close in closers:
-            close()
+        return _report(result, capturing.output, core.security.detector)
 
 
 def _report(result: ToolResult, out: ToolOutput | None, detector: LeakDetector) -> ToolRunReport:

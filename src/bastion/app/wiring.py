@@ -11,6 +11,7 @@ settings → database → vault → API key → provider config → chat model
 from __future__ import annotations
 
 import logging
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -18,7 +19,7 @@ from bastion.app.settings import Settings
 from bastion.contracts.errors import ConfigError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Sequence
 
     from bastion.app.tool_wiring import WasmToolCatalog
     from bastion.app.wiring_security import Security
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
     from bastion.memory.workspace import Workspace
     from bastion.providers.config import ProviderConfig
     from bastion.runner.session import ChatSession, SessionConfig
-    from bastion.safety import LeakDetector
     from bastion.store.database import Database
     from bastion.store.repositories import ThreadRepository, ToolCallRepository
     from bastion.vault.vault import Vault
@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 __all__ = [
     "NO_MODEL_MESSAGE",
     "Runtime",
-    "attach_wasm_tools",
     "build_dispatcher",
     "build_registry",
     "build_runtime",
@@ -250,85 +249,31 @@ def _call_recorder(database: Database) -> CallRecorder:
     return StoreCallRecorder(tool_call_repository(database))
 
 
-def attach_wasm_tools(
-    settings: Settings,
-    dispatcher: Dispatcher,
-    *,
-    vault: Vault,
-    workspace: Workspace,
-    egress: EgressClient,
-    detector: LeakDetector,
-) -> WasmToolCatalog:
-    """Register the installed WASM tools (vault-backed credentials, the workspace as their
-    reader, the dispatcher for nested calls); ``Runtime.refresh_tools`` keeps them in step."""
-    from bastion.app.tool_wiring import (
-        RedactingWorkspaceReader,
-        VaultCredentials,
-        WasmToolCatalog,
-        open_wasm_runtime,
-        tool_index,
-    )
-
-    catalog = WasmToolCatalog(
-        settings,
-        runtime=lambda: open_wasm_runtime(settings),
-        index=tool_index(settings),
-        egress=egress,
-        workspace=RedactingWorkspaceReader(workspace, detector),
-        secrets=VaultCredentials(vault),
-        invoker=dispatcher,
-    )
-    catalog.sync(dispatcher.registry)
-    return catalog
-
-
 def build_runtime(settings: Settings, *, ask: ApprovalPromptFn | None = None) -> Runtime:
     """Open everything for a chat. ``ConfigError`` (exit 2) names what to fix. ``ask`` is the
     REPL's inline approval prompt; without it approvals wait for `bastion approvals`."""
-    from bastion.app.bootstrap import (
-        llm_api_key,
-        open_database,
-        open_vault,
-        thread_repository,
-        tool_call_repository,
-    )
-    from bastion.app.tool_wiring import VaultCredentials, open_egress
+    from bastion.app.bootstrap import llm_api_key, thread_repository, tool_call_repository
+    from bastion.app.wiring_core import attach_wasm_tools, open_core
     from bastion.app.wiring_memory import import_home_identity, open_runtime_workspace
-    from bastion.app.wiring_security import open_security
     from bastion.providers.factory import build_chat_model
 
     provider_config(settings, None)  # fail on a missing model before touching the disk
-    database = open_database(settings)
-    closers: list[Callable[[], None]] = [database.close]
-    try:
-        vault = open_vault(settings, database)
-        provider = provider_config(settings, llm_api_key(settings, vault))
-        security = open_security(settings, database, vault)
+    with ExitStack() as closing:  # closes what was opened if a step fails
+        core = open_core(settings, closing)
+        database, security = core.database, core.security
+        provider = provider_config(settings, llm_api_key(settings, core.vault))
         workspace = open_runtime_workspace(settings, database, security.write_screen())
-        closers.insert(0, workspace.close)
+        closing.callback(workspace.close)
         import_home_identity(settings, workspace)
-        egress = open_egress(settings, VaultCredentials(vault), security.detector)
-        closers.insert(0, egress.close)
-        registry = build_registry(settings, workspace=workspace, egress=egress)
+        registry = build_registry(settings, workspace=workspace, egress=core.egress)
         dispatcher = build_dispatcher(settings, database, registry, security=security, ask=ask)
-        catalog = attach_wasm_tools(
-            settings,
-            dispatcher,
-            vault=vault,
-            workspace=workspace,
-            egress=egress,
-            detector=security.detector,
-        )
-        closers.insert(0, catalog.close)
+        catalog = attach_wasm_tools(settings, dispatcher, core, workspace, closing)
         model = build_chat_model(provider)
-    except BaseException:
-        for close in closers:
-            close()
-        raise
+        closing.pop_all()  # from here on Runtime.aclose owns them
     return Runtime(
         settings=settings,
         database=database,
-        vault=vault,
+        vault=core.vault,
         threads=thread_repository(database),
         tool_calls=tool_call_repository(database),
         dispatcher=dispatcher,
@@ -337,6 +282,6 @@ def build_runtime(settings: Settings, *, ask: ApprovalPromptFn | None = None) ->
         security=security,
         workspace=workspace,
         tracker=security.tracker(registry),
-        egress=egress,
+        egress=core.egress,
         catalog=catalog,
     )
