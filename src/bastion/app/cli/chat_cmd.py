@@ -160,7 +160,9 @@ class _Printer:
 
     def _tool_end(self, result: ToolResult) -> None:
         mark = "✓" if result.ok else "✗"
-        preview = " ".join(result.content.split())[:100]
+        from bastion.safety.display import content_for_display
+
+        preview = " ".join(content_for_display(result.content).split())[:100]
         sys.stderr.write(f"  {mark} {result.name}: {preview}\n")
 
     def finish(self, answer: str) -> None:

@@ -10,6 +10,7 @@ from rich.text import Text
 from bastion.agent.turn import TurnResult
 from bastion.contracts.messages import ToolCallRequest
 from bastion.contracts.ports import ToolResult, TurnObserver
+from bastion.safety.display import content_for_display
 
 __all__ = ["TurnRenderer", "one_line"]
 
@@ -72,10 +73,10 @@ class TurnRenderer:
             mark, style = "⏸", "yellow"
             detail = f"waiting for approval {result.pending_approval_id}"
         elif result.ok:
-            mark, style, detail = "✓", "green", one_line(result.content)
+            mark, style, detail = "✓", "green", one_line(content_for_display(result.content))
         else:
             mark = "⛔" if result.refused else "✗"
-            style, detail = "red", one_line(result.content)
+            style, detail = "red", one_line(content_for_display(result.content))
         line = Text(f"  {mark} {result.name}: ", style=style)
         line.append(detail, style="dim")
         self._console.print(line)
