@@ -1,6 +1,6 @@
 """The agent's memory tools: memory_search, memory_read, memory_tree, memory_write, identity_write.
 
-Each is a ``ToolExecutor``: it spends its ``Authorized`` before anything else and checks the
+Each is a ``BuiltinTool``: it spends its ``Authorized`` before anything else and checks the
 permit names this tool. What they read back (documents, snippets) is outside content: memory can
 hold text that came from anywhere, so the kernel wraps it and taints the thread.
 
@@ -16,7 +16,6 @@ import asyncio
 import json
 from collections.abc import Awaitable, Callable, Mapping
 
-from bastion.contracts.authorization import Authorized
 from bastion.contracts.errors import BastionError, CapabilityDenied, ToolError
 from bastion.contracts.json_types import JsonObject, JsonValue
 from bastion.contracts.tools import (
@@ -27,6 +26,7 @@ from bastion.contracts.tools import (
     ToolSchema,
     ToolSpec,
 )
+from bastion.kernel.builtins.builtin_tool import BuiltinTool
 from bastion.memory.identity import PROTECTED_IDENTITY_FILES, is_protected_identity_path
 from bastion.memory.paths import normalize_path
 from bastion.memory.workspace import Workspace
@@ -54,7 +54,7 @@ _WRITE_PARAMETERS: JsonObject = {
 Runner = Callable[[Workspace, Mapping[str, JsonValue]], str]
 
 
-class MemoryTool:
+class MemoryTool(BuiltinTool):
     """One memory tool: a spec and a synchronous body run off the event loop."""
 
     def __init__(self, spec: ToolSpec, workspace: Workspace, body: Runner) -> None:
@@ -62,17 +62,8 @@ class MemoryTool:
         self._workspace = workspace
         self._body = body
 
-    @property
-    def spec(self) -> ToolSpec:
-        return self._spec
-
-    async def execute(self, authorized: Authorized) -> ToolOutput:
-        authorized.consume()
-        if authorized.tool != self._spec.name:
-            raise CapabilityDenied(
-                "execute", f"authorization issued for {authorized.tool!r}, not {self._spec.name!r}"
-            )
-        call: Awaitable[str] = asyncio.to_thread(self._body, self._workspace, authorized.arguments)
+    async def run(self, arguments: Mapping[str, JsonValue]) -> ToolOutput:
+        call: Awaitable[str] = asyncio.to_thread(self._body, self._workspace, arguments)
         try:
             return ToolOutput(True, await call)
         except CapabilityDenied:
