@@ -16,3 +16,12 @@ def bastion(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     return 0
+
+
+def bastion_output(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
+    """The exit code with what the command wrote to stdout and stderr."""
+    code = bastion(monkeypatch, *args)
+    out = capsys.readouterr()
+    return code, out.out, out.err

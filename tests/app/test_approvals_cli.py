@@ -4,13 +4,11 @@ another channel's only when told that channel and user explicitly."""
 from __future__ import annotations
 
 import json
-import secrets
-import sys
 
 import pytest
+from tests.app.cli_run import bastion_output
 
 from bastion.app.bootstrap import open_database
-from bastion.app.cli.main import run
 from bastion.app.settings import load_settings
 from bastion.contracts.authorization import CallContext, arguments_digest
 from bastion.contracts.tools import ApprovalRequirement, RiskLevel, ToolSchema, ToolSpec
@@ -25,20 +23,7 @@ TOOL = ToolSpec(
 )
 
 
-@pytest.fixture(autouse=True)
-def master_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BASTION_MASTER_KEY", secrets.token_hex(32))
-
-
-def bastion(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["bastion", *args])
-    with pytest.raises(SystemExit) as exited:
-        run()
-    out = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 0), out.out, out.err
+pytestmark = pytest.mark.usefixtures("master_key")
 
 
 def _request(context: CallContext) -> str:
@@ -65,25 +50,25 @@ def test_list_and_approve_own_channel(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     approval_id = _request(CallContext(thread_id="t1"))  # the REPL: channel cli, user local
-    code, out, _ = bastion(monkeypatch, capsys, "approvals", "list", "--json")
+    code, out, _ = bastion_output(monkeypatch, capsys, "approvals", "list", "--json")
     assert code == 0
     listed = json.loads(out)["approvals"]
     assert [(a["id"], a["state"], a["tool"]) for a in listed] == [
         (approval_id, "pending", "send_mail")
     ]
-    code, _, err = bastion(monkeypatch, capsys, "approvals", "approve", approval_id)
+    code, _, err = bastion_output(monkeypatch, capsys, "approvals", "approve", approval_id)
     assert code == 0
     assert "approved" in err
     assert _state(approval_id) is ApprovalState.APPROVED
-    code, _, _ = bastion(monkeypatch, capsys, "approvals", "deny", approval_id)
+    code, _, _ = bastion_output(monkeypatch, capsys, "approvals", "deny", approval_id)
     assert code == 3  # already decided
-    code, out, _ = bastion(monkeypatch, capsys, "audit", "verify", "--json")
+    code, out, _ = bastion_output(monkeypatch, capsys, "audit", "verify", "--json")
     assert (code, json.loads(out)["ok"]) == (0, True)
 
 
 def test_deny(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     approval_id = _request(CallContext(thread_id="t1"))
-    code, _, _ = bastion(monkeypatch, capsys, "approvals", "deny", approval_id)
+    code, _, _ = bastion_output(monkeypatch, capsys, "approvals", "deny", approval_id)
     assert code == 0
     assert _state(approval_id) is ApprovalState.DENIED
 
@@ -92,15 +77,15 @@ def test_another_channels_request_is_refused_unless_named_exactly(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     approval_id = _request(CallContext(thread_id="ops", channel="telegram", user="admin"))
-    code, _, err = bastion(monkeypatch, capsys, "approvals", "approve", approval_id)
+    code, _, err = bastion_output(monkeypatch, capsys, "approvals", "approve", approval_id)
     assert code == 3
     assert "telegram" in err
-    code, _, _ = bastion(
+    code, _, _ = bastion_output(
         monkeypatch, capsys, "approvals", "approve", approval_id, "--channel", "telegram"
     )
     assert code == 3  # the channel alone is not enough: the user must match too
     assert _state(approval_id) is ApprovalState.PENDING
-    code, _, _ = bastion(
+    code, _, _ = bastion_output(
         monkeypatch,
         capsys,
         "approvals",
@@ -118,6 +103,6 @@ def test_another_channels_request_is_refused_unless_named_exactly(
 def test_unknown_id_is_a_usage_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = bastion(monkeypatch, capsys, "approvals", "approve", "ap_nope")
+    code, _, err = bastion_output(monkeypatch, capsys, "approvals", "approve", "ap_nope")
     assert code == 2
     assert "no approval request" in err

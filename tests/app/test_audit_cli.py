@@ -4,33 +4,17 @@ exit 3 naming the first bad entry after the database file is tampered with."""
 from __future__ import annotations
 
 import json
-import secrets
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
+from tests.app.cli_run import bastion_output
 
 from bastion.app.bootstrap import open_database, open_vault
-from bastion.app.cli.main import run
 from bastion.app.settings import load_settings
 from bastion.kernel.audit_keys import open_audit_log
 
-
-@pytest.fixture(autouse=True)
-def master_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BASTION_MASTER_KEY", secrets.token_hex(32))
-
-
-def bastion(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["bastion", *args])
-    with pytest.raises(SystemExit) as exited:
-        run()
-    out = capsys.readouterr()
-    code = exited.value.code
-    return (code if isinstance(code, int) else 0), out.out, out.err
+pytestmark = pytest.mark.usefixtures("master_key")
 
 
 def _log_some(count: int) -> Path:
@@ -48,17 +32,17 @@ def _log_some(count: int) -> Path:
 
 def test_verify_intact(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     _log_some(3)
-    code, out, _ = bastion(monkeypatch, capsys, "audit", "verify", "--json")
+    code, out, _ = bastion_output(monkeypatch, capsys, "audit", "verify", "--json")
     assert code == 0
     assert json.loads(out) == {"ok": True, "entries": 3}
-    code, out, _ = bastion(monkeypatch, capsys, "audit", "verify")
+    code, out, _ = bastion_output(monkeypatch, capsys, "audit", "verify")
     assert (code, out.strip()) == (0, "audit log intact: 3 entries")
 
 
 def test_verify_on_a_fresh_home_is_ok(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = bastion(monkeypatch, capsys, "audit", "verify", "--json")
+    code, out, _ = bastion_output(monkeypatch, capsys, "audit", "verify", "--json")
     assert (code, json.loads(out)) == (0, {"ok": True, "entries": 0})
 
 
@@ -72,13 +56,13 @@ def test_verify_names_the_edited_entry(
     connection.commit()
     connection.close()
 
-    code, out, err = bastion(monkeypatch, capsys, "audit", "verify", "--json")
+    code, out, err = bastion_output(monkeypatch, capsys, "audit", "verify", "--json")
     assert code == 3
     report = json.loads(out)
     assert report["ok"] is False
     assert report["bad_entry"] == 2
     assert "entry 2" in err
-    code, out, _ = bastion(monkeypatch, capsys, "audit", "verify")
+    code, out, _ = bastion_output(monkeypatch, capsys, "audit", "verify")
     assert code == 3
     assert "entry 2" in out
 
@@ -92,7 +76,7 @@ def test_verify_names_a_cut_off_tail(
     connection.execute("DELETE FROM audit_log WHERE seq >= 4")
     connection.commit()
     connection.close()
-    code, out, _ = bastion(monkeypatch, capsys, "audit", "verify", "--json")
+    code, out, _ = bastion_output(monkeypatch, capsys, "audit", "verify", "--json")
     assert code == 3
     assert json.loads(out)["bad_entry"] == 4
 
@@ -101,11 +85,11 @@ def test_show_lists_entries(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     _log_some(3)
-    code, out, _ = bastion(monkeypatch, capsys, "audit", "show", "--json", "--limit", "2")
+    code, out, _ = bastion_output(monkeypatch, capsys, "audit", "show", "--json", "--limit", "2")
     assert code == 0
     entries = json.loads(out)["entries"]
     assert [e["seq"] for e in entries] == [2, 3]
     assert entries[1]["payload"] == {"text": "hello 2"}
-    code, out, _ = bastion(monkeypatch, capsys, "audit", "show")
+    code, out, _ = bastion_output(monkeypatch, capsys, "audit", "show")
     assert code == 0
     assert "user.input" in out
