@@ -1,4 +1,5 @@
-"""Suite-wide guards: no test reaches beyond loopback, and no test sees the developer's Bastion."""
+"""Suite-wide guards: no test reaches beyond loopback, and no test sees the developer's Bastion;
+and the real database file in the test's home that the store, memory and vault suites share."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from bastion.store.database import Database
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -67,3 +70,15 @@ def bastion_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # No OS keyring in tests: the fail backend makes the key-file fallback observable.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
     return home
+
+
+@pytest.fixture
+def db_path(bastion_home: Path) -> Path:
+    return bastion_home / "bastion.db"
+
+
+@pytest.fixture
+def db(db_path: Path) -> Iterator[Database]:
+    database = Database(db_path)
+    yield database
+    database.close()

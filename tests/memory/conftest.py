@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -11,13 +10,6 @@ from bastion.memory.chunking import ChunkingConfig
 from bastion.memory.embeddings.hashed import HashedWordEmbedder
 from bastion.memory.workspace import Workspace, open_workspace
 from bastion.store.database import Database
-
-
-@pytest.fixture
-def db(bastion_home: Path) -> Iterator[Database]:
-    database = Database(bastion_home / "bastion.db")
-    yield database
-    database.close()
 
 
 @pytest.fixture

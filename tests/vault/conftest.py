@@ -1,4 +1,4 @@
-"""Vault fixtures: a real database file, and an in-memory OS keyring for the keyring paths.
+"""Vault fixtures: the secret store over the suite's database file, and an in-memory OS keyring.
 
 The suite-wide default keyring is keyring's own "fail" backend (no keyring at all); tests that
 need a working keyring take ``memory_keyring``, a backend implementing keyring's interface.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from pathlib import Path
 
 import keyring
 import keyring.backends.fail
@@ -31,13 +30,6 @@ def memory_keyring() -> MemoryKeyring:
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
     return backend
-
-
-@pytest.fixture
-def db(bastion_home: Path) -> Iterator[Database]:
-    database = Database(bastion_home / "bastion.db")
-    yield database
-    database.close()
 
 
 @pytest.fixture
