@@ -18,6 +18,7 @@ from bastion.safety.encoded_payloads import decoded_spans, rot13, tag_smuggled_t
 from bastion.safety.encoded_text import EncodedText
 from bastion.safety.findings import Severity
 from bastion.safety.injection_rules import DEFAULT_INJECTION_RULES, InjectionRule
+from bastion.safety.literal_prefix import LiteralPrefixes, first_match
 from bastion.safety.normalize import NormalizedText, has_invisible, normalize, strip_invisible
 from bastion.safety.verdicts import Verdict, parse_verdicts, strongest_verdict
 
@@ -81,6 +82,7 @@ class Sanitizer:
         self._verdicts = parse_verdicts(verdicts)
         self._rules = tuple(rules)
         self._compiled = tuple(re2.compile(r.pattern) for r in self._rules)
+        self._prefixes = tuple(LiteralPrefixes.of(r.pattern) for r in self._rules)
         self._set = _compile_set(r.pattern for r in self._rules)
         self._core = tuple(i for i, r in enumerate(self._rules) if r.core)
         self._core_set = _compile_set(self._rules[i].pattern for i in self._core)
@@ -111,7 +113,7 @@ class Sanitizer:
         found: list[tuple[str, Severity, int, int]] = []
         for index in sorted(self._set.Match(encoded.data) or ()):  # type: ignore[attr-defined]
             rule = self._rules[index]
-            match = self._compiled[index].search(encoded.data)
+            match = first_match(self._compiled[index], self._prefixes[index], encoded.data)
             if match is not None:
                 found.append((rule.name, rule.severity, *encoded.span(*match.span())))
         found += self._rot13_findings(encoded)
