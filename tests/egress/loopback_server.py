@@ -13,6 +13,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.fakes.quiet_server import QuietHTTPServer
+
 # A page that carries a credential-shaped string (no stored secret): served at /leaky.
 LEAKY_PAGE = b"deploy notes: aws_key AKIAZ3MHQK7R2XW5PLNB rotate monthly"
 
@@ -85,7 +87,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 @contextmanager
 def loopback_server() -> Iterator[ThreadingHTTPServer]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server = QuietHTTPServer(("127.0.0.1", 0), _Handler)
     server.seen = []  # type: ignore[attr-defined]
     server.received = []  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)

@@ -38,6 +38,7 @@ from typing import Any
 from tests.fakes import llm_wire_anthropic as anthropic_wire
 from tests.fakes import llm_wire_openai as openai_wire
 from tests.fakes.llm_script import EXHAUSTED_TEXT, Failure, ScriptedReply, load_script
+from tests.fakes.quiet_server import QuietHTTPServer
 
 __all__ = ["FakeLLMServer", "RecordedRequest"]
 
@@ -89,7 +90,7 @@ class FakeLLMServer:
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> FakeLLMServer:
         handler = type("_BoundHandler", (_Handler,), {"fake": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", self._port), handler)
+        self._httpd = QuietHTTPServer(("127.0.0.1", self._port), handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
