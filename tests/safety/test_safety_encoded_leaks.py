@@ -1,0 +1,175 @@
+"""Credential patterns smuggled out in base64 or hex, and multi-pass percent-encoding."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import random
+from collections.abc import Callable
+
+import pytest
+
+from bastion.safety import LeakAction, LeakDetector
+from bastion.safety.encoded_leaks import DecodeBudget, decoded_candidates
+from bastion.safety.encoded_text import EncodedText
+
+AWS = "AKIAIOSFODNN7EXAMPLE"
+GHP = "ghp_" + "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A"
+STRIPE = "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc" * 2
+SLACK = "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
+
+
+def b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()
+
+
+def b64url(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def hexed(text: str) -> str:
+    return text.encode().hex()
+
+
+def escaped_hex(text: str) -> str:
+    return "".join(f"\\x{b:02x}" for b in text.encode())
+
+
+@pytest.fixture(scope="module")
+def detector() -> LeakDetector:
+    return LeakDetector()
+
+
+@pytest.mark.parametrize(
+    ("secret", "rule"),
+    [
+        (AWS, "aws_access_key"),
+        (f"aws_access_key_id = {AWS}\n", "aws_access_key"),
+        (GHP, "github_token"),
+        (STRIPE, "stripe_secret_key"),
+        (SLACK, "slack_token"),
+    ],
+)
+@pytest.mark.parametrize(
+    "encoding_case",
+    [
+        (b64, "base64"),
+        (lambda s: b64(s).rstrip("="), "base64"),
+        (b64url, "base64"),
+        (hexed, "hex"),
+        (lambda s: hexed(s).upper(), "hex"),
+        (escaped_hex, "hex"),
+        (lambda s: b64(b64(s)), "base64:base64"),
+        (lambda s: b64(hexed(s)), "base64:hex"),
+    ],
+)
+@pytest.mark.parametrize(
+    "carrier",
+    [
+        "GET /collect?d={e}&v=2 HTTP/1.1",
+        "X-Trace: {e}\n",
+        '{{"payload": "{e}"}}',
+        "https://exfil.example/upload/{e}",
+    ],
+)
+def test_encoded_credentials_are_found_on_the_encoded_span(
+    detector: LeakDetector,
+    secret: str,
+    rule: str,
+    encoding_case: tuple[Callable[[str], str], str],
+    carrier: str,
+) -> None:
+    encode, encoding = encoding_case
+    encoded = encode(secret)
+    text = carrier.format(e=encoded)
+    scan = detector.scan(text)
+    (finding,) = scan.findings
+    assert finding.rule == f"{encoding}:{rule}"
+    assert text[finding.start : finding.end] == encoded
+    assert finding.action is LeakAction.BLOCK
+    assert scan.redacted == carrier.format(e=f"[REDACTED:{encoding}:{rule}]")
+    visible = finding.preview.replace("…", "")
+    assert len(visible) <= 8
+    assert finding.preview == f"{encoded[:4]}…{encoded[-4:]}"
+
+
+def test_percent_encoded_base64_padding_maps_to_the_original(detector: LeakDetector) -> None:
+    encoded = b64(AWS).replace("=", "%3D")
+    text = f"q={encoded}&x=1"
+    (finding,) = detector.scan(text).findings
+    assert finding.rule == "base64:aws_access_key"
+    assert text[finding.start : finding.end] == encoded
+
+
+def test_encoded_finding_keeps_the_rule_action_and_overrides(detector: LeakDetector) -> None:
+    bearer = "Authorization: Bearer abcdef1234567890abcdef1234"
+    (finding,) = detector.scan(b64(bearer)).findings
+    assert finding.rule == "base64:bearer_token"
+    assert finding.action is LeakAction.REDACT
+    relaxed = LeakDetector(overrides={"aws_access_key": "warn"})
+    (warned,) = relaxed.scan(b64(AWS)).findings
+    assert warned.action is LeakAction.WARN
+    assert LeakDetector(overrides={"aws_access_key": "allow"}).scan(b64(AWS)).findings == ()
+
+
+def test_private_key_inside_base64_keeps_its_constant_preview(detector: LeakDetector) -> None:
+    body = "\n".join("MIIEpAIBAAKCAQEA" + "x" * 48 for _ in range(4))
+    pem = f"-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----"
+    plain = detector.scan(pem).findings[0]
+    (finding,) = detector.scan(f"blob={b64(pem)}").findings
+    assert finding.rule == f"base64:{plain.rule}"
+    assert finding.preview == plain.preview
+
+
+def test_three_layers_are_not_peeled(detector: LeakDetector) -> None:
+    assert detector.scan(b64(b64(b64(AWS)))).findings == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AKIA%2549OSFODNN7EXAMPLE",  # %49 encoded again
+        "AKIA%252549OSFODNN7EXAMPLE",  # three times
+        "AKIA%25%34%39OSFODNN7EXAMPLE",  # the escape's digits encoded too
+        "%2541%254B%2549%2541IOSFODNN7EXAMPLE",
+    ],
+)
+def test_multi_pass_percent_encoding_is_undone(detector: LeakDetector, text: str) -> None:
+    (finding,) = detector.scan(f"d={text}&x=1").findings
+    assert finding.rule == "aws_access_key"
+    assert (finding.start, finding.end) == (2, 2 + len(text))
+
+
+def test_four_percent_passes_are_not_undone(detector: LeakDetector) -> None:
+    assert detector.scan("AKIA%25252549OSFODNN7EXAMPLE").findings == ()
+
+
+def _near_misses() -> list[str]:
+    rng = random.Random(11)
+    blobs = [base64.b64encode(rng.randbytes(rng.randrange(12, 400))).decode() for _ in range(300)]
+    blobs += [base64.urlsafe_b64encode(rng.randbytes(48)).decode() for _ in range(100)]
+    digests = [hashlib.sha256(rng.randbytes(16)).hexdigest() for _ in range(100)]
+    png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + rng.randbytes(200)
+    return [
+        *blobs,
+        *(f"sha256:{d}" for d in digests),
+        *(f"integrity sha512-{base64.b64encode(rng.randbytes(64)).decode()}" for _ in range(50)),
+        f'<img src="data:image/png;base64,{base64.b64encode(png).decode()}">',
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGx2bWZ0cnVzdGVkLWtleS1mb3ItdGVzdGluZw dev@laptop",
+        b64("The quarterly report is ready; the token ring was replaced."),
+        hexed('{"alg": "HS256", "typ": "JWT"}'),
+        b64("ghp_XXXXXXXXXXXXXXXXXXXXXXXXXXXX"),  # a placeholder stays one when encoded
+    ]
+
+
+def test_near_misses_stay_clean(detector: LeakDetector) -> None:
+    dirty = [t for t in _near_misses() if detector.scan(t).findings]
+    assert dirty == []
+
+
+def test_decoding_is_bounded_per_call() -> None:
+    budget = DecodeBudget(decodes=3, chars=1 << 20)
+    text = EncodedText(" ".join([b64(f"harmless text number {i}") for i in range(10)]))
+    assert len(list(decoded_candidates(text, budget))) == 3
+    budget = DecodeBudget(decodes=100, chars=40)
+    assert len(list(decoded_candidates(text, budget))) == 1
