@@ -62,6 +62,12 @@ class SanitizingWriteScreen:
         return check.sanitized
 
 
+def redact_findings(detector: LeakDetector, text: str) -> str:
+    """``text`` with every leak finding redacted (unchanged when there is none)."""
+    scan = detector.scan(text)
+    return scan.redacted if scan.findings else text
+
+
 @dataclass(slots=True)
 class Security:
     detector: LeakDetector
@@ -73,8 +79,7 @@ class Security:
 
     def redact(self, text: str) -> str:
         """Every leak finding redacted, warn-level ones too (for the audit log and stores)."""
-        scan = self.detector.scan(text)
-        return scan.redacted if scan.findings else text
+        return redact_findings(self.detector, text)
 
     def guards(self) -> list[CallGuard]:
         from bastion.kernel.approval_gate import ApprovalGate
@@ -132,8 +137,7 @@ def open_security(settings: Settings, database: Database, vault: Vault) -> Secur
     checker = ContentChecker(safety.injection_verdicts, safety.policy_actions)
 
     def redact(text: str) -> str:
-        scan = detector.scan(text)
-        return scan.redacted if scan.findings else text
+        return redact_findings(detector, text)
 
     audit = open_audit_log(database, vault, redactor=redact)
     desk = ApprovalDesk(
