@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -166,3 +168,65 @@ def test_identity_files_are_read_in_order_and_symlinks_skipped(tmp_path: Path) -
     docs = load_identity(tmp_path)
     assert [(d.name, d.text) for d in docs] == [("AGENTS.md", "rules"), ("SOUL.md", "calm")]
     assert Message("user", "x").role == "user"
+
+
+def _write_level(db: Database) -> int:
+    """Write a row as the dispatcher's recorder would; the safety level it committed with."""
+    with db.transaction() as tx:
+        tx.execute(
+            "INSERT INTO sessions(id, channel, user_name, created_at) VALUES (?, 'c', 'u', 'now')",
+            (uuid.uuid4().hex,),
+        )
+        row = tx.query_one("PRAGMA synchronous")
+    assert row is not None
+    return int(row[0])
+
+
+@pytest.fixture
+def fsyncs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    seen: list[str] = []
+    real = os.fsync
+
+    def spy(fd: int) -> None:
+        seen.append(str(Path(f"/proc/self/fd/{fd}").readlink()))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    return seen
+
+
+def test_writes_during_a_turn_wait_for_the_turns_own_durable_commit(
+    tmp_path: Path, fsyncs: list[str]
+) -> None:
+    db = Database(tmp_path / "turns.db")
+    levels: list[int] = []
+
+    async def record(arguments: dict[str, object]) -> str:
+        levels.append(_write_level(db))
+        return "recorded"
+
+    model = ScriptedModel([calls(("c", "record", "{}")), answer("done")])
+    chat = session(SqliteThreadRepository(db), model, FakeTools({"record": record}))
+    outcome = asyncio.run(chat.send("go"))
+    assert levels == [1]  # NORMAL: no fsync of its own during the turn
+    assert fsyncs == []  # and none after it: the turn's FULL commit synced the WAL
+    assert _write_level(db) == 2  # outside a turn every commit is FULL again
+    reopened = SqliteThreadRepository(Database(tmp_path / "turns.db"))
+    assert [t.id for t in reopened.load_turns(outcome.thread_id)] == [outcome.turn_id]
+
+
+def test_a_failed_turn_fsyncs_its_writes_when_it_ends(tmp_path: Path, fsyncs: list[str]) -> None:
+    db = Database(tmp_path / "turns.db")
+
+    async def record(arguments: dict[str, object]) -> str:
+        _write_level(db)
+        return "recorded"
+
+    async def down(request: object) -> object:
+        raise LLMUnavailable("gone")
+
+    model = ScriptedModel([calls(("c", "record", "{}")), down])  # type: ignore[list-item]
+    chat = session(SqliteThreadRepository(db), model, FakeTools({"record": record}))
+    with pytest.raises(LLMUnavailable):
+        asyncio.run(chat.send("go"))
+    assert fsyncs[0] == f"{tmp_path / 'turns.db'}-wal"

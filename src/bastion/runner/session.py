@@ -3,7 +3,8 @@
 The REPL, one-shot chat and the gateway all talk to the agent through this object. Each turn is
 saved with ONE ``append_turn`` call (one transaction), so a crash loses at most the turn that
 was running; a model error saves nothing; an interrupted turn is saved in its consistent form
-(see ``bastion.agent.turn``).
+(see ``bastion.agent.turn``). A turn runs inside ``ThreadRepository.deferred_sync()``: one fsync
+per turn, at its commit, instead of one per audit entry and tool-call record.
 """
 
 from __future__ import annotations
@@ -168,6 +169,12 @@ class ChatSession:
         """Run one turn and save it. ``LLMError`` propagates with nothing saved."""
         if not text.strip():
             raise UsageError("empty message")
+        # The writes on the way (audit entries, tool-call records) skip their own fsync; the
+        # turn's commit fsyncs them all (or the scope's end, when the turn fails).
+        with self._threads.deferred_sync():
+            return await self._send(text, observer)
+
+    async def _send(self, text: str, observer: TurnObserver | None) -> TurnOutcome:
         ports = self._ports
         if ports.before_turn is not None:
             ports.before_turn()
@@ -262,8 +269,9 @@ class ChatSession:
 
     async def compact(self) -> CompactionResult | None:
         """Fold older turns into the summary now, whatever the size; None if too few turns."""
-        history = self._load()
-        return await self._compact(history) if history.turns else None
+        with self._threads.deferred_sync():
+            history = self._load()
+            return await self._compact(history) if history.turns else None
 
     def history(self) -> list[Message]:
         """The messages the next turn will see after the summary."""

@@ -4,6 +4,10 @@ Repositories (one module per noun under ``bastion.store``) take a ``Database`` a
 ``transaction()`` for every write, so a crash at any point leaves either the whole write or none
 of it. Migrations are the ``NNNN_name.sql`` files of ``bastion/store/migrations``, applied in
 order, each in its own transaction, and recorded in ``schema_migrations``.
+
+Durability: every commit is fsynced (``synchronous=FULL``) except inside ``deferred_sync()``,
+where the writes a turn makes on its way (audit entries, tool-call records) skip their fsync and
+the turn's own durable commit, or the end of the scope, makes them all durable at once.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +34,10 @@ logger = logging.getLogger(__name__)
 
 Row = sqlite3.Row
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+# The databases whose commits may skip their fsync in this context (a turn's task, the tasks it
+# starts and the threads it hands work to: they all copy the context).
+_deferring: ContextVar[frozenset[int]] = ContextVar("bastion_store_deferring", default=frozenset())
 
 
 def _vector_extension_path() -> str | None:
@@ -70,11 +79,14 @@ class Database:
         self._connection.row_factory = driver.Row
         self._lock = threading.RLock()
         self._depth = 0
+        self._unsynced = False  # a deferred commit is not on disk yet
         self.has_vectors = _load_vector_extension(self._connection)
         try:
-            self._connection.execute("PRAGMA journal_mode=WAL")
+            mode = self._connection.execute("PRAGMA journal_mode=WAL").fetchone()
+            self._wal = mode is not None and str(mode[0]).lower() == "wal"
             # FULL: every COMMIT is on disk before it returns, so a committed turn survives a
-            # power cut too, not only a killed process. Turns are rare next to LLM latency.
+            # power cut too, not only a killed process. Only transactions inside
+            # deferred_sync() commit with NORMAL, and only for their own COMMIT.
             self._connection.execute("PRAGMA synchronous=FULL")
             self._connection.execute("PRAGMA foreign_keys=ON")
             self._connection.execute("PRAGMA busy_timeout=30000")
@@ -115,8 +127,11 @@ class Database:
             return row
 
     @contextmanager
-    def transaction(self) -> Iterator[Database]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception. Nested calls join the outer."""
+    def transaction(self, *, durable: bool = False) -> Iterator[Database]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception. Nested calls join the outer.
+
+        The COMMIT is fsynced unless it runs inside ``deferred_sync()`` and is not ``durable``.
+        """
         with self._lock:
             if self._depth:
                 self._depth += 1
@@ -125,20 +140,71 @@ class Database:
                 finally:
                     self._depth -= 1
                 return
-            self.execute("BEGIN IMMEDIATE")
-            self._depth = 1
+            deferred = self._wal and not durable and id(self) in _deferring.get()
+            if deferred:
+                # NORMAL in WAL mode: the commit reaches the WAL (a killed process loses
+                # nothing) without an fsync; the next FULL commit fsyncs the WAL, and with it
+                # this commit. The safety level cannot change inside a transaction: set it here.
+                self._connection.execute("PRAGMA synchronous=NORMAL")
             try:
-                yield self
-            except BaseException:
+                changes = self._connection.total_changes
+                self.execute("BEGIN IMMEDIATE")
+                self._depth = 1
+                try:
+                    yield self
+                except BaseException:
+                    self._depth = 0
+                    self._connection.execute("ROLLBACK")
+                    raise
                 self._depth = 0
-                self._connection.execute("ROLLBACK")
-                raise
-            self._depth = 0
+                try:
+                    self._connection.execute("COMMIT")
+                except driver.Error as exc:
+                    self._connection.execute("ROLLBACK")
+                    raise StoreError(f"commit failed: {exc}") from exc
+            finally:
+                if deferred:
+                    self._connection.execute("PRAGMA synchronous=FULL")
+            if deferred:
+                self._unsynced = True
+            elif self._connection.total_changes != changes:
+                self._unsynced = False  # a FULL commit that wrote a row fsynced the whole WAL
+
+    @contextmanager
+    def deferred_sync(self) -> Iterator[None]:
+        """Let the commits made in this context skip their fsync until the scope ends.
+
+        For the writes one turn makes before its own commit: that commit is ``durable``, and
+        in WAL mode its fsync covers every earlier commit too. A scope that ends without one
+        (the model failed) fsyncs the WAL itself. Kill -9 never loses a deferred commit; a
+        power cut can lose the deferred commits of the turn in flight, never a finished turn.
+        """
+        token = _deferring.set(_deferring.get() | {id(self)})
+        try:
+            yield
+        finally:
+            _deferring.reset(token)
+            if id(self) not in _deferring.get():  # the outermost scope
+                self.sync()
+
+    def sync(self) -> None:
+        """Make every commit so far durable when a deferred one is not yet: fsync the WAL file
+        (``<name>-wal``, SQLite's fixed name) and its folder. Every commit is in the WAL or
+        already checkpointed into the main file, which SQLite fsyncs before resetting the WAL."""
+        with self._lock:
+            if not self._unsynced:
+                return
+            wal = self.path.with_name(self.path.name + "-wal")
             try:
-                self._connection.execute("COMMIT")
-            except driver.Error as exc:
-                self._connection.execute("ROLLBACK")
-                raise StoreError(f"commit failed: {exc}") from exc
+                for target in (wal, wal.parent):  # the folder too, in case the file is new
+                    descriptor = os.open(target, os.O_RDONLY)
+                    try:
+                        os.fsync(descriptor)
+                    finally:
+                        os.close(descriptor)
+            except OSError as exc:
+                raise StoreError(f"cannot sync {wal}: {exc.strerror}") from exc
+            self._unsynced = False
 
     def close(self) -> None:
         with self._lock:

@@ -4,12 +4,14 @@ The runner, kernel and vault depend on these Protocols and on the frozen records
 SQLite. The SQLite implementations live in one module per noun (``threads``, ``tool_calls``,
 ``secrets``); a PostgreSQL backend adds its own modules implementing the same Protocols.
 
-Every write method is one transaction: it happens entirely or not at all.
+Every write method is one transaction: it happens entirely or not at all, and is on disk when
+it returns, except inside ``ThreadRepository.deferred_sync()`` (see there).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -67,6 +69,12 @@ class ThreadSummary:
 
 
 class ThreadRepository(Protocol):
+    def deferred_sync(self) -> AbstractContextManager[None]:
+        """A scope for one turn: the store's writes inside it (audit entries, tool-call
+        records) may skip their own fsync; ``append_turn`` inside it, or else the end of the
+        scope, makes them all durable at once."""
+        ...
+
     def create_session(self, channel: str, user: str) -> str:
         """A new session (one sitting of one user on one channel); returns its id."""
         ...

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 
 from bastion.contracts.errors import StoreError
 from bastion.contracts.messages import Message, Usage
@@ -50,6 +51,9 @@ class SqliteThreadRepository:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+
+    def deferred_sync(self) -> AbstractContextManager[None]:
+        return self._db.deferred_sync()
 
     # -- sessions and threads ----------------------------------------------------------------
     def create_session(self, channel: str, user: str) -> str:
@@ -121,7 +125,9 @@ class SqliteThreadRepository:
             raise StoreError("a turn needs at least one message")
         turn_id = turn_id or _new_id()
         now = utc_now()
-        with self._db.transaction() as db:
+        # Durable even inside deferred_sync(): this fsync is what the turn's earlier deferred
+        # writes (its audit entries, tool-call records) wait for.
+        with self._db.transaction(durable=True) as db:
             if db.query_one("SELECT 1 FROM threads WHERE id = ?", (thread_id,)) is None:
                 raise StoreError(f"no thread {thread_id}")
             seq_row = db.query_one(
