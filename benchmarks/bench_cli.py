@@ -83,16 +83,20 @@ def main() -> None:
             "BASTION_LLM_API_KEY": "sk-bench",
             "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
         }
+        # An installed package has its .pyc files; without them every run compiles the modules
+        # edited since the last write (~0.15 s), and the warm-up below could not write them.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         help_runs = [_timed_run([BASTION, "--help"], env) for _ in range(args.runs)]
         _timed_run([BASTION, "chat", "-m", "warm up"], env)  # migrations, .pyc files
         chat_runs = [_timed_run([BASTION, "chat", "-m", "echo hi"], env) for _ in range(args.runs)]
-        repl_rss = _repl_idle_rss(env)
+        repl_rss = statistics.median(_repl_idle_rss(env) for _ in range(3))
     print(f"bastion --help: median {statistics.median(w for w, _ in help_runs):.3f} s")
     print(
         f"bastion chat -m (1 tool call): median {statistics.median(w for w, _ in chat_runs):.3f} s,"
         f" peak RSS {max(r for _, r in chat_runs) / 1024:.1f} MB"
     )
-    print(f"REPL idle RSS: {repl_rss / 1024:.1f} MB")
+    print(f"REPL idle RSS: median of 3 {repl_rss / 1024:.1f} MB")
+    print(f"load average: {Path('/proc/loadavg').read_text().split()[:3]}")
 
 
 if __name__ == "__main__":
