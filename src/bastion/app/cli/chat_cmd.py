@@ -51,12 +51,14 @@ def chat(
 async def _repl(settings: Settings, thread: str | None) -> None:
     from rich.console import Console
 
+    from bastion.app.cli import gc_policy
     from bastion.app.cli.repl import Repl, ReplIO
     from bastion.app.cli.repl.approval import TerminalApproval
     from bastion.app.wiring import build_runtime
 
     io = ReplIO(Console(), history_path=settings.home / "repl_history")
     runtime = build_runtime(settings, ask=TerminalApproval(io))
+    gc_policy.start_up_done()
     try:
         session = runtime.session(thread)
         await Repl(session, runtime.threads, runtime.chat_model, io).run()
@@ -65,11 +67,13 @@ async def _repl(settings: Settings, thread: str | None) -> None:
 
 
 async def _one_shot(settings: Settings, text: str, thread: str | None, as_json: bool) -> None:
+    from bastion.app.cli import gc_policy
     from bastion.app.cli.output import emit_json
     from bastion.app.wiring import build_runtime
 
     printer = _Printer(stream=not as_json and sys.stdout.isatty(), tool_lines=sys.stderr.isatty())
     runtime = build_runtime(settings)
+    gc_policy.start_up_done()
     try:
         outcome = await runtime.session(thread).send(text, printer.observer())
     finally:

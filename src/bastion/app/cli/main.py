@@ -9,6 +9,7 @@ import sys
 import typer
 
 from bastion import __version__
+from bastion.app.cli import gc_policy
 from bastion.contracts.errors import BastionError
 
 __all__ = ["app", "run"]
@@ -61,6 +62,7 @@ for _name in _COMMAND_MODULES:
 def run() -> None:
     """Console-script entry: one-line errors on stderr, exit codes per the contract."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    gc_policy.pause_for_start_up()
     try:
         # standalone mode: usage errors print Typer's message and exit 2 by themselves.
         app()
@@ -70,3 +72,5 @@ def run() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
+    finally:
+        gc_policy.restore()
