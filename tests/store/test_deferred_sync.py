@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bastion.contracts.messages import Message, Usage
+from bastion.store.approvals import ApprovalBinding, ApprovalRepository, Decider
 from bastion.store.database import Database
 from bastion.store.threads import SqliteThreadRepository
 
@@ -176,3 +177,18 @@ def test_another_database_in_the_scope_stays_full(db: Database, tmp_path: Path) 
             assert _level(other) == FULL
     finally:
         other.close()
+
+
+def test_consuming_an_approval_is_durable_inside_a_turn(
+    db: Database, threads: SqliteThreadRepository, fsyncs: list[str]
+) -> None:
+    thread_id = threads.create_thread("t", "cli", "u")
+    approvals = ApprovalRepository(db)
+    binding = ApprovalBinding(thread_id, "cli", "u", "http_post", "d" * 64)
+    with db.deferred_sync():
+        approvals.create("a1", binding, risk="high", summary="s", reason="r", now=1, expires_at=9)
+        decider = Decider("cli", "u", thread_id, "repl")
+        assert approvals.decide("a1", approve=True, decider=decider, now=2).ok
+        assert approvals.consume(binding, now=3) == "a1"
+    # The consume committed FULL, which fsynced the deferred writes before it as well.
+    assert fsyncs == []

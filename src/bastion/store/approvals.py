@@ -211,8 +211,10 @@ class ApprovalRepository:
 
         The UPDATE re-states the whole binding, expiry and state, so even with the id known a
         call with other arguments, or from another thread, channel or user, consumes nothing.
+        Durable even inside a turn's deferred_sync(): a power cut must not hand a spent,
+        single-use approval back for a second run of the call.
         """
-        with self._db.transaction() as db:
+        with self._db.transaction(durable=True) as db:
             if approval_id is None:
                 row = db.query_one(
                     f"SELECT id FROM approvals WHERE {_BINDING_MATCH}"
