@@ -12,7 +12,7 @@ from tests.agent.scripted_model import FakeTools, ScriptedModel, answer, calls, 
 
 from bastion.agent.turn import INTERRUPTED_NOTE
 from bastion.contracts.errors import LLMUnavailable, UsageError
-from bastion.contracts.messages import Message
+from bastion.contracts.messages import Completion, Message
 from bastion.runner import ChatSession, SessionConfig, load_identity
 from bastion.store.database import Database
 from bastion.store.threads import SqliteThreadRepository
@@ -195,24 +195,43 @@ def fsyncs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def test_writes_during_a_turn_wait_for_the_turns_own_durable_commit(
+def test_writes_during_a_turn_are_fsynced_before_the_next_model_call_and_at_its_commit(
     tmp_path: Path, fsyncs: list[str]
 ) -> None:
     db = Database(tmp_path / "turns.db")
+    wal = f"{tmp_path / 'turns.db'}-wal"
     levels: list[int] = []
+    synced_before_second_call: list[str] = []
 
     async def record(arguments: dict[str, object]) -> str:
         levels.append(_write_level(db))
         return "recorded"
 
-    model = ScriptedModel([calls(("c", "record", "{}")), answer("done")])
+    async def second(request: object) -> Completion:
+        synced_before_second_call.extend(fsyncs)
+        return answer("done")
+
+    model = ScriptedModel([calls(("c", "record", "{}")), second])  # type: ignore[list-item]
     chat = session(SqliteThreadRepository(db), model, FakeTools({"record": record}))
     outcome = asyncio.run(chat.send("go"))
-    assert levels == [1]  # NORMAL: no fsync of its own during the turn
-    assert fsyncs == []  # and none after it: the turn's FULL commit synced the WAL
+    assert levels == [1]  # NORMAL: the tool's write had no fsync of its own
+    # The tool's record was fsynced before the model was asked again (the WAL, and its folder
+    # the first time), and nothing after the turn: its FULL commit synced the rest.
+    assert synced_before_second_call == [wal, str(tmp_path)]
+    assert fsyncs == synced_before_second_call
     assert _write_level(db) == 2  # outside a turn every commit is FULL again
     reopened = SqliteThreadRepository(Database(tmp_path / "turns.db"))
     assert [t.id for t in reopened.load_turns(outcome.thread_id)] == [outcome.turn_id]
+
+
+def test_a_turn_without_tool_calls_fsyncs_only_at_its_commit(
+    tmp_path: Path, fsyncs: list[str]
+) -> None:
+    chat = session(
+        SqliteThreadRepository(Database(tmp_path / "t.db")), ScriptedModel([answer("hi")])
+    )
+    asyncio.run(chat.send("hello"))
+    assert fsyncs == []
 
 
 def test_a_failed_turn_fsyncs_its_writes_when_it_ends(tmp_path: Path, fsyncs: list[str]) -> None:

@@ -192,3 +192,13 @@ def test_consuming_an_approval_is_durable_inside_a_turn(
         assert approvals.consume(binding, now=3) == "a1"
     # The consume committed FULL, which fsynced the deferred writes before it as well.
     assert fsyncs == []
+
+
+def test_the_wal_folder_is_fsynced_once_per_connection(
+    db: Database, db_path: Path, fsyncs: list[str]
+) -> None:
+    for _ in range(2):
+        with db.deferred_sync():
+            _level(db)
+    wal = f"{db_path}-wal"
+    assert fsyncs == [wal, str(db_path.parent), wal]

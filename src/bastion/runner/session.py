@@ -4,7 +4,7 @@ The REPL, one-shot chat and the gateway all talk to the agent through this objec
 saved with ONE ``append_turn`` call (one transaction), so a crash loses at most the turn that
 was running; a model error saves nothing; an interrupted turn is saved in its consistent form
 (see ``bastion.agent.turn``). A turn runs inside ``ThreadRepository.deferred_sync()``: one fsync
-per turn, at its commit, instead of one per audit entry and tool-call record.
+per tool round and one at the turn's commit, instead of one per audit entry and tool-call record.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from bastion.kernel.audit_events import record_user_input
 from bastion.kernel.hooks import AuditSink
 from bastion.kernel.taint import StoredUserTexts, TaintTracker
 from bastion.runner.audited_model import AuditedModel
+from bastion.runner.durable_model import SyncedFollowUps
 from bastion.runner.memory_flush import flush_memory, wants_flush
 from bastion.runner.output_screen import ScreenedStream, screen_turn_messages
 from bastion.store.repositories import StoredTurn, ThreadRepository
@@ -154,7 +155,8 @@ class ChatSession:
 
     def _audited(self, context: CallContext) -> ChatModel:
         audit = self._ports.audit
-        return self._model if audit is None else AuditedModel(self._model, audit, context)
+        model = self._model if audit is None else AuditedModel(self._model, audit, context)
+        return SyncedFollowUps(model, self._threads.sync)
 
     def _loop(self, context: CallContext) -> AgentLoop:
         cfg = self._config
@@ -170,7 +172,8 @@ class ChatSession:
         if not text.strip():
             raise UsageError("empty message")
         # The writes on the way (audit entries, tool-call records) skip their own fsync; the
-        # turn's commit fsyncs them all (or the scope's end, when the turn fails).
+        # turn's commit fsyncs them all (or the scope's end, when the turn fails), and so does
+        # each model call that follows tool calls (SyncedFollowUps).
         with self._threads.deferred_sync():
             return await self._send(text, observer)
 

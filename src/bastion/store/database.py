@@ -80,6 +80,7 @@ class Database:
         self._lock = threading.RLock()
         self._depth = 0
         self._unsynced = False  # a deferred commit is not on disk yet
+        self._wal_entry_synced = False  # sync() has fsynced the WAL's folder
         self.has_vectors = _load_vector_extension(self._connection)
         try:
             mode = self._connection.execute("PRAGMA journal_mode=WAL").fetchone()
@@ -189,14 +190,17 @@ class Database:
 
     def sync(self) -> None:
         """Make every commit so far durable when a deferred one is not yet: fsync the WAL file
-        (``<name>-wal``, SQLite's fixed name) and its folder. Every commit is in the WAL or
-        already checkpointed into the main file, which SQLite fsyncs before resetting the WAL."""
+        (``<name>-wal``, SQLite's fixed name). Every commit is in the WAL or already
+        checkpointed into the main file, which SQLite fsyncs before it resets the WAL."""
         with self._lock:
             if not self._unsynced:
                 return
             wal = self.path.with_name(self.path.name + "-wal")
+            # The folder once, in case the file is new: SQLite keeps the WAL file (never
+            # unlinks it) while this connection is open.
+            targets = (wal,) if self._wal_entry_synced else (wal, wal.parent)
             try:
-                for target in (wal, wal.parent):  # the folder too, in case the file is new
+                for target in targets:
                     descriptor = os.open(target, os.O_RDONLY)
                     try:
                         os.fsync(descriptor)
@@ -205,6 +209,7 @@ class Database:
             except OSError as exc:
                 raise StoreError(f"cannot sync {wal}: {exc.strerror}") from exc
             self._unsynced = False
+            self._wal_entry_synced = True
 
     def close(self) -> None:
         with self._lock:

@@ -75,6 +75,10 @@ class ThreadRepository(Protocol):
         scope, makes them all durable at once."""
         ...
 
+    def sync(self) -> None:
+        """Make every write so far durable now (a no-op when none is pending)."""
+        ...
+
     def create_session(self, channel: str, user: str) -> str:
         """A new session (one sitting of one user on one channel); returns its id."""
         ...

@@ -55,6 +55,9 @@ class SqliteThreadRepository:
     def deferred_sync(self) -> AbstractContextManager[None]:
         return self._db.deferred_sync()
 
+    def sync(self) -> None:
+        self._db.sync()
+
     # -- sessions and threads ----------------------------------------------------------------
     def create_session(self, channel: str, user: str) -> str:
         session_id = _new_id()
