@@ -8,7 +8,7 @@ from urllib.parse import unquote
 
 import re2
 
-from bastion.safety.normalize import is_invisible, normalize
+from bastion.safety.normalize import has_invisible, is_invisible, normalize, strip_invisible
 
 _PERCENT_RUN = re2.compile(r"(?:%(?:25){0,2}[0-9A-Fa-f]{2})+")
 _ALPHABET = (
@@ -70,3 +70,25 @@ def test_text_dense_with_changes_is_linear() -> None:
     norm = normalize(text)
     assert norm.text == "AA " * 100_000
     assert text[slice(*norm.to_original(len(norm.text) - 2, len(norm.text) - 1))] == "%41"
+
+
+def test_the_same_text_is_normalised_once_and_never_confused_with_another() -> None:
+    first = "\uff21\uff2b\uff29\uff21\u200bIOSFODNN7EXAMPLE " * 50
+    norm = normalize(first)
+    assert normalize(first) is norm  # the leak scan and the check share one result
+    assert norm.encoded is norm.encoded  # ... and one UTF-8 encoding
+    assert norm.encoded.data == norm.text.encode()
+    # An equal text in another object, and a different text, get their own results.
+    equal = "".join(list(first))
+    assert equal is not first
+    assert normalize(equal).original is equal
+    other = "\uff49\uff47\uff4e\uff4f\uff52\uff45 previous instructions"
+    assert normalize(other).text == "ignore previous instructions"
+    assert normalize(first) is not norm  # the slot moved on; the answer is still right
+    assert normalize(first).text == norm.text
+
+
+def test_strip_invisible_told_of_invisible_text_strips_the_same() -> None:
+    for text in ("a\u200bb\u2066c", "\x00x\x7f", "tag\U000e0041\U000e0042 end"):
+        assert has_invisible(text)
+        assert strip_invisible(text, known_invisible=True) == strip_invisible(text)

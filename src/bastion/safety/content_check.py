@@ -26,7 +26,7 @@ class ContentChecker:
     def check(self, text: str) -> SanitizeResult:
         norm = normalize(text)
         result = self.sanitizer.check(text, norm)
-        violations = self.policy.check(norm.text)
+        violations = self.policy.check(norm.text, norm.encoded)
         if not violations:
             return result
         extra = tuple(

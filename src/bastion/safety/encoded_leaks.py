@@ -85,7 +85,7 @@ def _readable(raw: bytes | None) -> str | None:
     visible = text.translate(_LINE_BREAKS)
     if visible.isprintable():
         return text
-    unprintable = sum(1 for c in visible if not c.isprintable())
+    unprintable = len(visible) - sum(map(str.isprintable, visible))
     return text if unprintable * _MAX_UNPRINTABLE_SHARE <= len(text) else None
 
 

@@ -32,6 +32,7 @@ _ROT13 = bytes.maketrans(
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
     b"NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
 )
+_TAB_NEWLINE = str.maketrans("", "", "\t\n")
 _MAX_DECODE = 64 * 1024  # longer blobs are judged on their first 64 KiB
 
 
@@ -49,7 +50,12 @@ def _readable(raw: bytes) -> str | None:
         return None
     if " " not in text and text.isascii():  # scripts such as CJK have no spaces
         return text if _BASE64.fullmatch(text) is not None else None
-    printable = sum(1 for c in text if c.isprintable() or c in "\n\t")
+    rest = text.translate(_TAB_NEWLINE)  # tabs and newlines count as printable
+    printable = (
+        len(text)
+        - len(rest)
+        + (len(rest) if rest.isprintable() else sum(map(str.isprintable, rest)))
+    )
     return text if printable >= 0.95 * len(text) else None
 
 

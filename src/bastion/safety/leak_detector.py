@@ -101,7 +101,7 @@ class LeakDetector:
 
     def scan(self, text: str) -> LeakScan:
         norm = normalize(text)
-        encoded = EncodedText(norm.text)
+        encoded = norm.encoded
         findings = (
             [] if self._vault_action is LeakAction.ALLOW else self._exact_findings(norm, encoded)
         )
@@ -166,7 +166,7 @@ class LeakDetector:
         found: list[Finding] = []
         for candidate in decoded_candidates(encoded, budget):
             inner_norm = normalize(candidate.decoded)
-            inner_encoded = EncodedText(inner_norm.text)
+            inner_encoded = inner_norm.encoded
             inner = self._pattern_findings(inner_norm, inner_encoded)
             if depth < _MAX_NESTING:
                 inner += self._encoded_findings(inner_norm, inner_encoded, budget, depth + 1)

@@ -26,6 +26,8 @@ from urllib.parse import unquote
 
 import re2
 
+from bastion.safety.encoded_text import EncodedText
+
 __all__ = ["NormalizedText", "has_invisible", "is_invisible", "normalize", "strip_invisible"]
 
 _OPTIONS = re2.Options()
@@ -91,9 +93,12 @@ def has_invisible(text: str) -> bool:
 _SPLICE_LIMIT = 1000  # beyond this many invisible runs, one translate pass is cheaper
 
 
-def strip_invisible(text: str) -> str:
-    """``text`` without invisible characters (nothing else changes)."""
-    if not has_invisible(text):
+def strip_invisible(text: str, *, known_invisible: bool = False) -> str:
+    """``text`` without invisible characters (nothing else changes).
+
+    ``known_invisible``: the caller has just seen ``has_invisible(text)`` hold.
+    """
+    if not known_invisible and not has_invisible(text):
         return text
     data = text.encode("utf-8", "replace")
     pieces: list[bytes] = []
@@ -207,7 +212,7 @@ class _Chunk:
 class NormalizedText:
     """The normalised ``text`` of ``original`` plus an exact offset map back to it."""
 
-    __slots__ = ("_chunks", "_norm_starts", "_units", "original", "text")
+    __slots__ = ("_chunks", "_encoded", "_norm_starts", "_units", "original", "text")
 
     def __init__(self, original: str, text: str, chunks: list[_Chunk]) -> None:
         self.original = original
@@ -215,6 +220,14 @@ class NormalizedText:
         self._chunks = chunks
         self._norm_starts = [c.norm_start for c in chunks]
         self._units: dict[int, list[tuple[int, str]]] = {}
+        self._encoded: EncodedText | None = None
+
+    @property
+    def encoded(self) -> EncodedText:
+        """``text`` as UTF-8, encoded once for every scanner that reads this text."""
+        if self._encoded is None:
+            self._encoded = EncodedText(self.text)
+        return self._encoded
 
     @property
     def changed(self) -> bool:
@@ -307,8 +320,24 @@ def _ascii_unchanged(text: str) -> bool:
     return _CONTROL.search(text) is None
 
 
+# At a boundary the same text goes through the leak scan and then the content check: the last
+# result is kept, keyed by identity (the very same str object, which the slot keeps alive), so
+# the text is normalised once. The slot is replaced whole, never half-written.
+_last: tuple[str, NormalizedText] | None = None
+
+
 def normalize(original: str) -> NormalizedText:
     """Normalise ``original`` for matching (NFKC, invisible characters out, %XX decoded)."""
+    global _last  # noqa: PLW0603 (the one-slot cache above)
+    last = _last
+    if last is not None and last[0] is original:
+        return last[1]
+    result = _normalize(original)
+    _last = (original, result)
+    return result
+
+
+def _normalize(original: str) -> NormalizedText:
     if original.isascii() and _ascii_unchanged(original):
         return NormalizedText(original, original, [])
     data = original.encode("utf-8", "replace")

@@ -114,8 +114,9 @@ class PolicyEngine:
             self._set.Add(r.pattern)
         self._set.Compile()
 
-    def check(self, text: str) -> tuple[PolicyViolation, ...]:
-        encoded = EncodedText(text)
+    def check(self, text: str, encoded: EncodedText | None = None) -> tuple[PolicyViolation, ...]:
+        """Violations in ``text``; pass ``encoded`` when the caller has its UTF-8 already."""
+        encoded = encoded or EncodedText(text)
         hits = self._set.Match(encoded.data)
         if not hits:
             return ()

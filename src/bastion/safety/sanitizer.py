@@ -90,13 +90,15 @@ class Sanitizer:
     def check(self, text: str, norm: NormalizedText | None = None) -> SanitizeResult:
         """Judge ``text``; pass ``norm`` when the caller already normalised it."""
         invisible = not text.isascii() and has_invisible(text)
-        stripped = strip_invisible(text) if invisible else text
+        stripped = strip_invisible(text, known_invisible=True) if invisible else text
         findings = self._hidden_text_findings(text, stripped)
         norm = norm or normalize(text)
         plain = norm.text
+        encoded = norm.encoded
         if "\\" in plain:
             plain = plain.replace("\\n", "  ").replace("\\r", "  ").replace("\\t", "  ")
-        for rule_name, severity, start, end in self._detect(plain, 0):
+            encoded = EncodedText(plain) if plain != norm.text else encoded
+        for rule_name, severity, start, end in self._detect(plain, 0, encoded):
             s, e = norm.to_original(start, end)
             findings.append(InjectionFinding(rule_name, severity, s, e))
         findings = _first_per_rule(findings)
@@ -108,8 +110,10 @@ class Sanitizer:
             verdict = Verdict.SANITIZE
         return SanitizeResult(verdict, tuple(findings), sanitized)
 
-    def _detect(self, text: str, depth: int) -> list[tuple[str, Severity, int, int]]:
-        encoded = EncodedText(text)
+    def _detect(
+        self, text: str, depth: int, encoded: EncodedText | None = None
+    ) -> list[tuple[str, Severity, int, int]]:
+        encoded = encoded or EncodedText(text)
         found: list[tuple[str, Severity, int, int]] = []
         for index in sorted(self._set.Match(encoded.data) or ()):  # type: ignore[attr-defined]
             rule = self._rules[index]
