@@ -41,7 +41,12 @@ def _modules_after(code: str, home: Path) -> set[str]:
         PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return set(json.loads(done.stdout.splitlines()[-1]))
@@ -57,6 +62,13 @@ def test_building_the_chat_runtime_does_not_import(
     chat_runtime_modules: set[str], module: str
 ) -> None:
     assert module not in chat_runtime_modules
+
+
+def test_the_repl_renders_markdown_only_when_an_answer_comes(tmp_path: Path) -> None:
+    code = "import json, sys\nimport bastion.app.cli.repl\nprint(json.dumps(sorted(sys.modules)))"
+    modules = _modules_after(code, tmp_path)
+    assert "prompt_toolkit" in modules
+    assert "rich.markdown" not in modules
 
 
 def test_the_probe_sees_what_the_runtime_does_import(chat_runtime_modules: set[str]) -> None:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.live import Live
-from rich.markdown import Markdown
 from rich.text import Text
 
 from bastion.agent.turn import TurnResult
 from bastion.contracts.messages import ToolCallRequest
 from bastion.contracts.ports import ToolResult, TurnObserver
 from bastion.safety.display import content_for_display
+
+if TYPE_CHECKING:
+    from rich.markdown import Markdown
 
 __all__ = ["TurnRenderer", "one_line"]
 
@@ -20,6 +24,14 @@ _PREVIEW = 100
 def one_line(text: str, limit: int = _PREVIEW) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _markdown(text: str) -> Markdown:
+    # Imported at the first answer: rich.markdown brings markdown-it and pygments (~3 MB),
+    # which an idle prompt does not need.
+    from rich.markdown import Markdown
+
+    return Markdown(text)
 
 
 class TurnRenderer:
@@ -47,7 +59,7 @@ class TurnRenderer:
         if self._live is None:
             self._live = Live(console=self._console, refresh_per_second=12, transient=False)
             self._live.start()
-        self._live.update(Markdown("".join(self._segment)))
+        self._live.update(_markdown("".join(self._segment)))
 
     def flush(self) -> None:
         """End the current text segment (before a tool line, and at the end of the turn)."""
@@ -55,11 +67,11 @@ class TurnRenderer:
         self._segment.clear()
         self._printed_text = self._printed_text or bool(text.strip())
         if self._live is not None:
-            self._live.update(Markdown(text))
+            self._live.update(_markdown(text))
             self._live.stop()
             self._live = None
         elif text.strip():
-            self._console.print(Markdown(text))
+            self._console.print(_markdown(text))
 
     def _on_tool_start(self, call: ToolCallRequest) -> None:
         self.flush()
@@ -89,7 +101,7 @@ class TurnRenderer:
         """End of turn: print the answer if it was not streamed, then how the turn ended."""
         self.flush()
         if not self._printed_text and not result.hit_iteration_limit and not result.interrupted:
-            self._console.print(Markdown(result.answer))
+            self._console.print(_markdown(result.answer))
         if result.interrupted:
             self._console.print(Text("interrupted; the turn was saved as far as it got", "yellow"))
         for approval in result.pending_approvals:
