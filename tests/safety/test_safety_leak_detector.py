@@ -199,3 +199,16 @@ def test_overlapping_findings_on_one_span_redact_once() -> None:
         for name in ("b_rule", "a_rule")
     ]
     assert redact_spans("key=secret! end", same) == "key=[REDACTED:b_rule]! end"
+
+
+def test_a_remembered_short_scan_never_hides_a_secret_added_later() -> None:
+    detector = LeakDetector()
+    line = "deploy with hunter2-staging-pw today"
+    assert detector.scan(line).findings == ()
+    assert detector.scan(line) is detector.scan(line)  # short scans are remembered ...
+    assert detector.add_known_secret("hunter2-staging-pw")
+    scan = detector.scan(line)  # ... until a secret is added
+    assert [f.rule for f in scan.findings] == ["vault_secret"]
+    assert "hunter2" not in scan.redacted
+    long_text = line + " " + "x" * 300  # longer texts are scanned every time
+    assert "hunter2" not in detector.scan(long_text).redacted

@@ -28,6 +28,8 @@ __all__ = ["VAULT_SECRET_RULE", "LeakDetector", "LeakScan"]
 VAULT_SECRET_RULE = "vault_secret"  # noqa: S105 (a rule name, not a secret)
 _OPTIONS = re2.Options()
 _OPTIONS.max_mem = 256 << 20
+_SHORT_TEXT = 256  # characters: texts up to this long have their scans remembered ...
+_SHORT_CACHE = 4096  # ... this many of them at most (then the memory starts over)
 _MAX_NESTING = 1  # base64 of base64 (or of hex) is peeled; deeper layers are not
 
 
@@ -90,6 +92,7 @@ class LeakDetector:
         self._prefilter.Compile()
         self._fixed_previews = {r.name: r.fixed_preview for r in active if r.fixed_preview}
         self._exact = ExactValueMatcher(known_secrets)
+        self._short_scans: dict[str, LeakScan] = {}
 
     @property
     def rules(self) -> tuple[LeakRule, ...]:
@@ -97,9 +100,26 @@ class LeakDetector:
 
     def add_known_secret(self, value: str) -> bool:
         """Detect ``value`` (and its encodings) from now on; False if too short to search."""
-        return self._exact.add(value)
+        added = self._exact.add(value)
+        self._short_scans = {}  # earlier answers did not know this value
+        return added
 
     def scan(self, text: str) -> LeakScan:
+        if len(text) > _SHORT_TEXT:
+            return self._scan(text)
+        # Short strings repeat (the audit log redacts every field name and small value of
+        # every entry): the scan is a pure function of the text, the rules and the known
+        # secrets, so its answer is kept until a secret is added.
+        scans = self._short_scans
+        found = scans.get(text)
+        if found is None:
+            found = self._scan(text)
+            if len(scans) >= _SHORT_CACHE:
+                scans.clear()
+            scans[text] = found
+        return found
+
+    def _scan(self, text: str) -> LeakScan:
         norm = normalize(text)
         encoded = norm.encoded
         findings = (
