@@ -1,10 +1,11 @@
 """Agent overhead of one turn with one tool call, against a zero-latency local LLM server.
 
 A turn here is: model call → echo tool through the dispatcher → model call → answer, saved to
-SQLite. The server's own time is measured as the median round trip of the same two requests
-sent straight over HTTP (no SDK, no agent); overhead = median turn - that baseline.
+SQLite. The server runs in its own process, as a real one would. Its own time is measured as
+the median round trip of the same two requests sent straight over HTTP (no SDK, no agent);
+overhead = median turn - that baseline.
 
-    .venv/bin/python benchmarks/bench_turn_overhead.py [--turns 200] [--provider openai]
+    .venv/bin/python benchmarks/bench_turn_overhead.py [--turns 200]
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ import argparse
 import asyncio
 import http.client
 import json
+import multiprocessing
 import os
 import statistics
 import sys
 import tempfile
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -37,8 +40,8 @@ llm_server._Handler.disable_nagle_algorithm = True
 MASTER_KEY = "5f1c9a7e3b2d4086a1e9c7b5d3f10284e6a8c0b2d4f6e8a1c3b5d7f9e0a2c4b6"
 
 
-def _raw_round_trip_ms(server: FakeLLMServer, body: dict[str, object]) -> float:
-    connection = http.client.HTTPConnection("127.0.0.1", server.port)
+def _raw_round_trip_ms(port: int, body: dict[str, object]) -> float:
+    connection = http.client.HTTPConnection("127.0.0.1", port)
     payload = json.dumps(body).encode()
     started = time.perf_counter()
     connection.request(
@@ -96,26 +99,46 @@ async def _turns(count: int) -> tuple[list[float], list[float]]:
     return walls, in_model
 
 
+def _serve(conn: Connection) -> None:
+    """The LLM server in its own process: a real provider never shares our interpreter (in
+    process, its request handling would take the GIL from the agent mid-turn and be counted
+    as agent time). Sends its port, then the last two request bodies when asked."""
+    script = [reply_tool_calls(("echo", {"text": "hi"})), reply_text("done")]
+    with FakeLLMServer(script, repeat=True) as server:
+        conn.send(server.port)
+        while (message := conn.recv()) != "stop":
+            if message == "bodies":
+                conn.send([r.body for r in server.completion_requests[-2:]])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--turns", type=int, default=200)
     args = parser.parse_args()
-    script = [reply_tool_calls(("echo", {"text": "hi"})), reply_text("done")]
-    with tempfile.TemporaryDirectory() as home, FakeLLMServer(script, repeat=True) as server:
-        os.environ.update(
-            BASTION_HOME=home,
-            BASTION_MASTER_KEY=MASTER_KEY,
-            BASTION_LLM_BASE_URL=server.openai_base_url,
-            BASTION_LLM_MODEL="fake-model",
-            BASTION_LLM_API_KEY="sk-bench",
-            PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
-        )
-        asyncio.run(_turns(10))  # warm-up: imports, first connection, migrations
-        timings, in_model = asyncio.run(_turns(args.turns))
-        bodies = [r.body for r in server.completion_requests[-2:]]
+    parent, child = multiprocessing.get_context("fork").Pipe()
+    server_process = multiprocessing.get_context("fork").Process(target=_serve, args=(child,))
+    server_process.start()
+    port = parent.recv()
+    try:
+        with tempfile.TemporaryDirectory() as home:
+            os.environ.update(
+                BASTION_HOME=home,
+                BASTION_MASTER_KEY=MASTER_KEY,
+                BASTION_LLM_BASE_URL=f"http://127.0.0.1:{port}/v1",
+                BASTION_LLM_MODEL="fake-model",
+                BASTION_LLM_API_KEY="sk-bench",
+                PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+            )
+            asyncio.run(_turns(10))  # warm-up: imports, first connection, migrations
+            timings, in_model = asyncio.run(_turns(args.turns))
+        parent.send("bodies")
+        bodies = parent.recv()
         baseline = [
-            sum(_raw_round_trip_ms(server, body) for body in bodies) for _ in range(args.turns)
+            sum(_raw_round_trip_ms(port, body) for body in bodies) for _ in range(args.turns)
         ]
+    finally:
+        parent.send("stop")
+        server_process.join(timeout=10)
     turn = statistics.median(timings)
     server_ms = statistics.median(baseline)
     print(f"turns: {args.turns}, each 2 model calls + 1 echo tool call + 1 saved turn")
