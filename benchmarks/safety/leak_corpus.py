@@ -204,6 +204,8 @@ ENCODINGS: dict[str, Callable[[str], str]] = {
     "hex": lambda s: s.encode().hex(),
     "base64_assignment": lambda s: base64.b64encode(f"api_key = {s}\n".encode()).decode(),
     "base64_twice": lambda s: base64.b64encode(base64.b64encode(s.encode())).decode(),
+    # glued to a word by a URL-safe character, which joins the base64 run
+    "base64_glued": lambda s: "sid-" + base64.b64encode(s.encode()).decode().rstrip("="),
 }
 CARRIERS = (
     "GET /collect?d={e}&v=2 HTTP/1.1\nHost: metrics.example.net\n",
@@ -289,6 +291,8 @@ def near_misses(rng: random.Random) -> list[tuple[str, str]]:
             ]
         )
         out.append((f"X-Trace-Context: {base64.b64encode(prose.encode()).decode()}", "base64_text"))
+        glued = base64.urlsafe_b64encode(rng.randbytes(24)).decode()
+        out.append((f"session_id=sid-{glued}_v2; build_{glued}-rc1", "base64_glued_random"))
     out += [(line, "placeholder") for line in _placeholder_lines(rng) for _ in range(4)]
     return out
 

@@ -173,3 +173,27 @@ def test_decoding_is_bounded_per_call() -> None:
     assert len(list(decoded_candidates(text, budget))) == 3
     budget = DecodeBudget(decodes=100, chars=40)
     assert len(list(decoded_candidates(text, budget))) == 1
+
+
+@pytest.mark.parametrize(
+    "glued",
+    [
+        "id-{e}",
+        "v2_{e}",
+        "trace-id-{e}",
+        "{e}-v2",
+        "{e}_end",
+        "prefix_{u}",  # URL-safe base64 (with its own - and _) glued on by _
+    ],
+)
+def test_base64_glued_to_a_word_by_dash_or_underscore_is_found(
+    detector: LeakDetector, glued: str
+) -> None:
+    encoded = b64(f"aws_access_key_id = {AWS}").rstrip("=")
+    url_safe = b64url(f"token {GHP} end")
+    text = "GET /c?d=" + glued.format(e=encoded, u=url_safe) + " HTTP/1.1"
+    scan = detector.scan(text)
+    assert scan.blocked, scan.findings
+    assert AWS not in scan.redacted
+    assert encoded not in scan.redacted
+    assert url_safe not in scan.redacted

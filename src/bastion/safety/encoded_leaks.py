@@ -35,6 +35,8 @@ Encoding = Literal["base64", "hex"]
 # 16 characters are 12 bytes of base64 or 8 of hex: shorter runs hold no credential.
 _CANDIDATE = re2.compile(rb"(?:\\x[0-9A-Fa-f]{2}){8,}|[A-Za-z0-9+/_\-]{16,}={0,2}")
 _MIN_SEGMENT = 16
+_GLUE = frozenset(b"-_")
+_GLUED_TRIES = 2  # separators tried from each end
 _MIN_DECODED_BYTES = 8
 _HEX_DIGITS = b"0123456789abcdefABCDEF"
 _URL_SAFE = bytes.maketrans(b"-_", b"+/")
@@ -125,15 +127,29 @@ def _decode(token: bytes, budget: DecodeBudget) -> tuple[Encoding, str] | None:
 
 
 def _pieces(token: bytes) -> list[tuple[int, bytes]]:
-    """The token, then its ``/``-separated segments: base64 glued to a URL path
-    (``/upload/QUtJ…``) is misaligned as a whole."""
+    """The token, then its ``/``-separated segments (base64 glued to a URL path,
+    ``/upload/QUtJ…``, is misaligned as a whole), then what follows its first ``-``/``_``
+    separators and what precedes its last ones (``id-QUtJ…``, ``QUtJ…_v2``): the URL-safe
+    alphabet has those characters too, so a word glued on with one joins the run."""
     pieces = [(0, token)]
     offset = 0
-    for segment in token.split(b"/"):
-        if len(segment) >= _MIN_SEGMENT and len(segment) < len(token):
-            pieces.append((offset, segment))
-        offset += len(segment) + 1
+    if b"/" in token:
+        for segment in token.split(b"/"):
+            if len(segment) >= _MIN_SEGMENT and len(segment) < len(token):
+                pieces.append((offset, segment))
+            offset += len(segment) + 1
+    glue = [i for i, byte in enumerate(token) if byte in _GLUE]
+    for at in glue[:_GLUED_TRIES]:
+        if len(token) - at - 1 >= _MIN_SEGMENT:
+            pieces.append((at + 1, token[at + 1 :]))
+    for at in glue[-_GLUED_TRIES:]:
+        if at >= _MIN_SEGMENT:
+            pieces.append((0, token[:at]))
     return pieces
+
+
+def _may_be_glued(token: bytes) -> bool:
+    return b"/" in token or b"-" in token or b"_" in token
 
 
 def decoded_candidates(text: EncodedText, budget: DecodeBudget) -> Iterator[DecodedCandidate]:
@@ -144,7 +160,7 @@ def decoded_candidates(text: EncodedText, budget: DecodeBudget) -> Iterator[Deco
         token = data[start:end]
         if token.isdigit():
             continue  # a number: base64 of text always has letters
-        for offset, piece in _pieces(token) if b"/" in token else ((0, token),):
+        for offset, piece in _pieces(token) if _may_be_glued(token) else ((0, token),):
             if budget.spent:
                 return
             decoded = _decode(piece, budget)
