@@ -56,10 +56,13 @@ def _repl_idle_rss(env: dict[str, str]) -> int:
     os.close(terminal)
     seen = b""
     deadline = time.monotonic() + 30
-    while b"/help" not in seen and time.monotonic() < deadline:
+    # The banner's end; "/help" itself is split by colour codes on a terminal.
+    while b"for commands" not in seen and time.monotonic() < deadline:
         ready, _, _ = select.select([controller], [], [], 0.5)
         if ready:
             seen += os.read(controller, 4096)
+    if b"for commands" not in seen:
+        raise RuntimeError(f"no REPL prompt within 30 s: {seen[-300:]!r}")
     time.sleep(1.0)  # idle at the prompt
     rss = _rss_kb(child.pid)
     os.write(controller, b"\x04")
