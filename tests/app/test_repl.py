@@ -6,6 +6,8 @@ import asyncio
 import io
 import os
 import signal
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from prompt_toolkit.input import create_pipe_input
@@ -19,7 +21,12 @@ from bastion.store.database import Database
 from bastion.store.threads import SqliteThreadRepository
 
 
-def drive(keys: str, model: ScriptedModel, tmp_path: Path) -> tuple[str, SqliteThreadRepository]:
+def drive(
+    keys: str,
+    model: ScriptedModel,
+    tmp_path: Path,
+    warm_up: Callable[[], None] | None = None,
+) -> tuple[str, SqliteThreadRepository]:
     threads = SqliteThreadRepository(Database(tmp_path / "bastion.db"))
     session = ChatSession(model, FakeTools({"echo": echo}), threads)
     out = io.StringIO()
@@ -36,6 +43,7 @@ def drive(keys: str, model: ScriptedModel, tmp_path: Path) -> tuple[str, SqliteT
                 threads,
                 other_model,
                 ReplIO(console, tmp_path / "history", input=pipe, output=DummyOutput()),
+                warm_up=warm_up,
             )
             await asyncio.wait_for(repl.run(), timeout=20)
 
@@ -57,6 +65,27 @@ def test_tool_call_line_answer_undo_and_ctrl_d(tmp_path: Path) -> None:
     turns = threads.load_turns(thread.id)
     assert [t.messages[0].content for t in turns] == ["second"]  # the first turn was undone
     assert (tmp_path / "history").read_text().count("ping") == 1
+
+
+def test_typing_the_first_line_starts_the_warm_up_once(tmp_path: Path) -> None:
+    started: list[str] = []
+    done = threading.Event()
+
+    def warm_up() -> None:
+        started.append(threading.current_thread().name)
+        done.set()
+
+    drive("one\rtwo\r\x04", ScriptedModel([answer("1"), answer("2")]), tmp_path, warm_up)
+    assert done.wait(5)
+    assert started == ["bastion-warm-up"]  # a worker thread, not the prompt's
+
+
+def test_a_failing_warm_up_leaves_the_repl_working(tmp_path: Path) -> None:
+    def warm_up() -> None:
+        raise RuntimeError("no SDK")
+
+    output, _ = drive("ping\r\x04", ScriptedModel([answer("pong")]), tmp_path, warm_up)
+    assert "pong" in output
 
 
 def test_new_starts_another_thread_and_thread_lists_them(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ import asyncio, json, sys
 from bastion.app.settings import load_settings
 from bastion.app.wiring import build_runtime
 
-runtime = build_runtime(load_settings())
+runtime = build_runtime(load_settings(), defer_model=DEFER)
 asyncio.run(runtime.aclose())
 print(json.dumps(sorted(sys.modules)))
 """
@@ -54,7 +54,8 @@ def _modules_after(code: str, home: Path) -> set[str]:
 
 @pytest.fixture(scope="module")
 def chat_runtime_modules(tmp_path_factory: pytest.TempPathFactory) -> set[str]:
-    return _modules_after(_BUILD_RUNTIME, tmp_path_factory.mktemp("home"))
+    code = _BUILD_RUNTIME.replace("DEFER", "False")
+    return _modules_after(code, tmp_path_factory.mktemp("home"))
 
 
 @pytest.mark.parametrize("module", _NOT_AT_START)
@@ -62,6 +63,16 @@ def test_building_the_chat_runtime_does_not_import(
     chat_runtime_modules: set[str], module: str
 ) -> None:
     assert module not in chat_runtime_modules
+
+
+def test_the_repl_runtime_loads_the_provider_sdk_only_when_asked(tmp_path: Path) -> None:
+    modules = _modules_after(_BUILD_RUNTIME.replace("DEFER", "True"), tmp_path)
+    assert "bastion.kernel.dispatcher" in modules
+    assert "openai" not in modules
+    warmed = _BUILD_RUNTIME.replace("DEFER", "True").replace(
+        "asyncio.run(", "runtime.warm_up()\nasyncio.run("
+    )
+    assert "openai" in _modules_after(warmed, tmp_path)
 
 
 def test_the_repl_renders_markdown_only_when_an_answer_comes(tmp_path: Path) -> None:

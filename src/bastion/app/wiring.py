@@ -79,6 +79,14 @@ class Runtime:
         self._models.append(model)
         return model
 
+    def warm_up(self) -> None:
+        """Load what the first turn needs and a deferred build left out (the provider SDK).
+        Safe to call from a worker thread, and more than once."""
+        from bastion.app.deferred_model import DeferredChatModel
+
+        if isinstance(self.model, DeferredChatModel):
+            self.model.load()
+
     def refresh_tools(self) -> None:
         """Pick up tools installed, changed or removed in the tools folder since the last turn."""
         if self.catalog is not None:
@@ -249,9 +257,13 @@ def _call_recorder(database: Database) -> CallRecorder:
     return StoreCallRecorder(tool_call_repository(database))
 
 
-def build_runtime(settings: Settings, *, ask: ApprovalPromptFn | None = None) -> Runtime:
+def build_runtime(
+    settings: Settings, *, ask: ApprovalPromptFn | None = None, defer_model: bool = False
+) -> Runtime:
     """Open everything for a chat. ``ConfigError`` (exit 2) names what to fix. ``ask`` is the
-    REPL's inline approval prompt; without it approvals wait for `bastion approvals`."""
+    REPL's inline approval prompt; without it approvals wait for `bastion approvals`. With
+    ``defer_model`` the provider SDK loads on the first turn or ``Runtime.warm_up``, so a
+    REPL waiting at its prompt does not hold it."""
     from bastion.app.bootstrap import llm_api_key, thread_repository, tool_call_repository
     from bastion.app.wiring_core import attach_wasm_tools, open_core
     from bastion.app.wiring_memory import import_home_identity, open_runtime_workspace
@@ -268,7 +280,13 @@ def build_runtime(settings: Settings, *, ask: ApprovalPromptFn | None = None) ->
         registry = build_registry(settings, workspace=workspace, egress=core.egress)
         dispatcher = build_dispatcher(settings, database, registry, security=security, ask=ask)
         catalog = attach_wasm_tools(settings, dispatcher, core, workspace, closing)
-        model = build_chat_model(provider)
+        model: ChatModel
+        if defer_model:
+            from bastion.app.deferred_model import DeferredChatModel
+
+            model = DeferredChatModel(provider, build_chat_model)
+        else:
+            model = build_chat_model(provider)
         closing.pop_all()  # from here on Runtime.aclose owns them
     return Runtime(
         settings=settings,

@@ -52,16 +52,23 @@ async def _repl(settings: Settings, thread: str | None) -> None:
     from rich.console import Console
 
     from bastion.app.cli import gc_policy
-    from bastion.app.cli.repl import Repl, ReplIO
+    from bastion.app.cli.repl import Repl, ReplIO, render
     from bastion.app.cli.repl.approval import TerminalApproval
     from bastion.app.wiring import build_runtime
 
     io = ReplIO(Console(), history_path=settings.home / "repl_history")
-    runtime = build_runtime(settings, ask=TerminalApproval(io))
+    runtime = build_runtime(settings, ask=TerminalApproval(io), defer_model=True)
     gc_policy.start_up_done()
     try:
         session = runtime.session(thread)
-        await Repl(session, runtime.threads, runtime.chat_model, io).run()
+
+        def warm_up() -> None:
+            with gc_policy.loading():
+                runtime.warm_up()
+                render.preload()
+
+        repl = Repl(session, runtime.threads, runtime.chat_model, io, warm_up=warm_up)
+        await repl.run()
     finally:
         await runtime.aclose()
 

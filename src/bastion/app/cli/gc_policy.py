@@ -11,6 +11,7 @@ of a one-shot chat), and once more while the interpreter shuts down (~0.25 s). S
 - ``start_up_done`` (the runtime is built) moves everything alive into the permanent generation
   (``gc.freeze``, as CPython documents for pre-fork servers) and restores the default
   thresholds, so a turn's own garbage is freed as usual without rescanning start-up;
+- ``loading`` does the same for what a command loads later on purpose (the REPL's SDK);
 - ``restore`` (the entry's ``finally``) puts the collector back as it was, which matters when a
   test runs the CLI in-process; an exit hook freezes the heap once more so that finalisation
   skips the scan. The operating system releases everything at exit either way.
@@ -20,9 +21,11 @@ from __future__ import annotations
 
 import atexit
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-__all__ = ["pause_for_start_up", "restore", "start_up_done"]
+__all__ = ["loading", "pause_for_start_up", "restore", "start_up_done"]
 
 _START_UP_THRESHOLDS = (50_000, 20, 10)
 
@@ -55,6 +58,24 @@ def start_up_done() -> None:
     gc.freeze()
     _state.frozen = True
     gc.set_threshold(*_state.thresholds)
+
+
+@contextmanager
+def loading() -> Iterator[None]:
+    """Another batch of long-lived objects after start-up (the REPL's provider SDK, loaded
+    while the user types): collect rarely while it loads, then freeze it with the rest."""
+    if _state.thresholds is None:
+        yield
+        return
+    gc.set_threshold(*_START_UP_THRESHOLDS)
+    try:
+        yield
+    finally:
+        thresholds = _state.thresholds
+        if thresholds is not None:  # else the command ended (restore) while this loaded
+            gc.freeze()
+            _state.frozen = True
+            gc.set_threshold(*thresholds)
 
 
 def restore() -> None:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from prompt_toolkit import PromptSession
+from prompt_toolkit.buffer import Buffer
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.input import Input
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
@@ -29,6 +32,8 @@ from bastion.runner.session import ChatSession, TurnOutcome
 from bastion.store.repositories import ThreadRepository
 
 __all__ = ["Repl", "ReplIO", "key_bindings"]
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +80,13 @@ def _ctrl_c_cancels(task: asyncio.Task[TurnOutcome]) -> Iterator[None]:
         loop.remove_signal_handler(signal.SIGINT)
 
 
+def _quietly(warm_up: Callable[[], None]) -> None:
+    try:
+        warm_up()
+    except Exception:  # the first turn loads again and reports the error itself
+        logger.debug("warm-up failed", exc_info=True)
+
+
 class Repl:
     def __init__(
         self,
@@ -82,7 +94,12 @@ class Repl:
         threads: ThreadRepository,
         make_model: Callable[[str], ChatModel],
         io: ReplIO,
+        *,
+        warm_up: Callable[[], None] | None = None,
     ) -> None:
+        """``warm_up`` runs in a worker thread once the user starts typing the first line: it
+        loads what the first turn needs (the provider SDK), so an idle prompt does not hold it
+        and the load overlaps the typing."""
         self._session = session
         self._console = io.console
         self._commands = CommandContext(session, threads, make_model, io.console)
@@ -97,6 +114,16 @@ class Repl:
             input=io.input,
             output=io.output,
         )
+        self._warm_up = warm_up
+        if warm_up is not None:
+            self._prompt.default_buffer.on_text_changed += self._start_warm_up
+
+    def _start_warm_up(self, _buffer: Buffer) -> None:
+        self._prompt.default_buffer.on_text_changed -= self._start_warm_up
+        if self._warm_up is not None:
+            threading.Thread(
+                target=_quietly, args=(self._warm_up,), name="bastion-warm-up", daemon=True
+            ).start()
 
     async def run(self) -> None:
         self._console.print(

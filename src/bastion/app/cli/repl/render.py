@@ -16,7 +16,7 @@ from bastion.safety.display import content_for_display
 if TYPE_CHECKING:
     from rich.markdown import Markdown
 
-__all__ = ["TurnRenderer", "one_line"]
+__all__ = ["TurnRenderer", "one_line", "preload"]
 
 _PREVIEW = 100
 
@@ -24,6 +24,11 @@ _PREVIEW = 100
 def one_line(text: str, limit: int = _PREVIEW) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def preload() -> None:
+    """Import the markdown renderer ahead of the first answer (the REPL's warm-up)."""
+    import rich.markdown  # noqa: F401
 
 
 def _markdown(text: str) -> Markdown:
