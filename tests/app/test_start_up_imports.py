@@ -26,8 +26,9 @@ asyncio.run(runtime.aclose())
 print(json.dumps(sorted(sys.modules)))
 """
 
-# Needed only by some turns: a fetch (httpx), a WASM tool (wasmtime), local embeddings.
-_NOT_AT_START = ("httpx", "wasmtime", "wordllama", "numpy")
+# Needed only by some turns: a fetch (httpx), a WASM tool (wasmtime, the manifest models),
+# local embeddings.
+_NOT_AT_START = ("httpx", "wasmtime", "wordllama", "numpy", "bastion.sandbox.manifest")
 
 
 def _modules_after(code: str, home: Path) -> set[str]:

@@ -204,7 +204,7 @@ class WasmToolCatalog:
     ) -> None:
         """``runtime`` may be a factory: the engine (and wasmtime's import) is then paid only
         once a tool is actually installed, not on every start of a chat."""
-        self._limits = sandbox_limits(settings)
+        self._settings = settings  # the sandbox limits are read when a tool is first loaded
         # A WasmRuntime is not callable, so a callable here is the factory.
         self._runtime: WasmRuntime | None = None if callable(runtime) else runtime
         self._runtime_factory: Callable[[], WasmRuntime] | None = (
@@ -237,7 +237,7 @@ class WasmToolCatalog:
             tool,
             runtime=self.runtime(),
             index=self._index,
-            limits=self._limits.effective(tool.manifest.limits.requested()),
+            limits=sandbox_limits(self._settings).effective(tool.manifest.limits.requested()),
             services=SandboxServices(s.egress, s.workspace, s.secrets, s.invoker),
         )
 

@@ -15,10 +15,12 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bastion.contracts.errors import CapabilityDenied, StoreError, UsageError
-from bastion.sandbox.manifest import ToolManifest, parse_manifest
+
+if TYPE_CHECKING:
+    from bastion.sandbox.manifest import ToolManifest
 
 __all__ = ["InstalledTool", "ToolIndex", "sha256_hex"]
 
@@ -72,6 +74,10 @@ class ToolIndex:
             return
         tools: dict[str, InstalledTool] = {}
         if key is not None:
+            # Imported here: the manifest's pydantic models cost a chat start with no tool
+            # installed ~10 ms for nothing.
+            from bastion.sandbox.manifest import parse_manifest
+
             try:
                 raw = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, json.JSONDecodeError) as exc:
