@@ -83,6 +83,26 @@ def test_the_repl_renders_markdown_only_when_an_answer_comes(tmp_path: Path) -> 
     assert "rich.markdown" not in modules
 
 
+_HELP = """
+import json, sys
+sys.argv = ["bastion", "--help"]
+from bastion.app.cli.main import run
+try:
+    run()
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_help_imports_no_sdk_store_or_safety_module(tmp_path: Path) -> None:
+    modules = _modules_after(_HELP, tmp_path)
+    assert "typer" in modules
+    heavy = {"pydantic", "openai", "anthropic", "httpx", "httpx2", "rich", "prompt_toolkit"}
+    heavy |= {"jsonschema", "cryptography", "sqlite3", "re2", "bastion.safety"}
+    assert heavy.isdisjoint(modules)
+
+
 def test_the_probe_sees_what_the_runtime_does_import(chat_runtime_modules: set[str]) -> None:
     # Guards the test itself: a probe that imported nothing would pass every check above.
     assert {"bastion.kernel.dispatcher", "bastion.safety"} <= chat_runtime_modules
