@@ -305,13 +305,20 @@ _COMMON_BLOCKS = (
     (0x4E00, 0x9FFF),
     (0xAC00, 0xD7A3),
 )
-_RUN = (
-    rf"(?:(?:{_ESCAPE})+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+|"
-    f"[^\\x00-\\x7f{_stable_ranges()}]+)"
-)
 # Runs close together are taken as one piece (at most 16 of them), so that text dense with
-# changes costs a few thousand pieces per megabyte rather than one per character.
-_MAY_CHANGE = re2.compile(f"{_RUN}(?:[\\s\\S]{{0,32}}?{_RUN}){{0,15}}", _OPTIONS)
+# changes costs a few thousand pieces per megabyte rather than one per character. Built on the
+# first text that needs it: the stable table takes ~50 ms, and ASCII without "%" never does.
+_MAY_CHANGE: list[re2._Regexp] = []
+
+
+def _may_change() -> re2._Regexp:
+    if not _MAY_CHANGE:
+        run = (
+            rf"(?:(?:{_ESCAPE})+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+|"
+            f"[^\\x00-\\x7f{_stable_ranges()}]+)"
+        )
+        _MAY_CHANGE.append(re2.compile(f"{run}(?:[\\s\\S]{{0,32}}?{run}){{0,15}}", _OPTIONS))
+    return _MAY_CHANGE[0]
 
 
 def _ascii_unchanged(text: str) -> bool:
@@ -347,7 +354,7 @@ def _normalize(original: str) -> NormalizedText:
     cursor = 0
     byte_pos = 0  # the byte offset of character offset ``char_pos``
     char_pos = 0
-    for match in _MAY_CHANGE.finditer(data):
+    for match in _may_change().finditer(data):
         # Byte → character offsets by counting lead bytes since the previous run (linear).
         start = char_pos + len(data[byte_pos : match.start()].translate(None, _CONTINUATION))
         end = start + len(match.group(0).translate(None, _CONTINUATION))
