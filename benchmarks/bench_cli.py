@@ -71,6 +71,16 @@ def _repl_idle_rss(env: dict[str, str]) -> int:
     return rss
 
 
+# The floor under `chat -m` that the issue's choice of SDK sets: a bare script that imports
+# the official openai SDK and makes the same two requests, nothing of Bastion's.
+_SDK_FLOOR = """
+import os, openai
+client = openai.OpenAI(base_url=os.environ["BASTION_LLM_BASE_URL"], api_key="sk-bench")
+for _ in range(2):
+    client.chat.completions.create(model="fake-model", messages=[{"role": "user", "content": "hi"}])
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
@@ -93,12 +103,17 @@ def main() -> None:
         _timed_run([BASTION, "chat", "-m", "warm up"], env)  # migrations, .pyc files
         chat_runs = [_timed_run([BASTION, "chat", "-m", "echo hi"], env) for _ in range(args.runs)]
         repl_rss = statistics.median(_repl_idle_rss(env) for _ in range(3))
+        floor_runs = [_timed_run([sys.executable, "-c", _SDK_FLOOR], env) for _ in range(args.runs)]
     print(f"bastion --help: median {statistics.median(w for w, _ in help_runs):.3f} s")
     print(
         f"bastion chat -m (1 tool call): median {statistics.median(w for w, _ in chat_runs):.3f} s,"
         f" peak RSS {max(r for _, r in chat_runs) / 1024:.1f} MB"
     )
     print(f"REPL idle RSS: median of 3 {repl_rss / 1024:.1f} MB")
+    print(
+        "floor: python + import openai + the same 2 requests, no Bastion: median "
+        f"{statistics.median(w for w, _ in floor_runs):.3f} s"
+    )
     print(f"load average: {Path('/proc/loadavg').read_text().split()[:3]}")
 
 
