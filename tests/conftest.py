@@ -4,6 +4,7 @@ and the real database file in the test's home that the store, memory and vault s
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,3 +83,17 @@ def db(db_path: Path) -> Iterator[Database]:
     database = Database(db_path)
     yield database
     database.close()
+
+
+@pytest.fixture
+def fsyncs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths Python code fsyncs, in order (SQLite's own fsyncs happen in C, unseen)."""
+    seen: list[str] = []
+    real = os.fsync
+
+    def spy(fd: int) -> None:
+        seen.append(str(Path(f"/proc/self/fd/{fd}").readlink()))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", spy)
+    return seen

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from pathlib import Path
 
@@ -180,19 +179,6 @@ def _write_level(db: Database) -> int:
         row = tx.query_one("PRAGMA synchronous")
     assert row is not None
     return int(row[0])
-
-
-@pytest.fixture
-def fsyncs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    real = os.fsync
-
-    def spy(fd: int) -> None:
-        seen.append(str(Path(f"/proc/self/fd/{fd}").readlink()))
-        real(fd)
-
-    monkeypatch.setattr(os, "fsync", spy)
-    return seen
 
 
 def test_writes_during_a_turn_are_fsynced_before_the_next_model_call_and_at_its_commit(

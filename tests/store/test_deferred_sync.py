@@ -40,20 +40,6 @@ def _autocommit_level(db: Database) -> int:
     return int(row[0])
 
 
-@pytest.fixture
-def fsyncs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The paths Python code fsyncs (SQLite's own fsyncs happen in C and are not seen)."""
-    seen: list[str] = []
-    real = os.fsync
-
-    def spy(fd: int) -> None:
-        seen.append(str(Path(f"/proc/self/fd/{fd}").readlink()))
-        real(fd)
-
-    monkeypatch.setattr(os, "fsync", spy)
-    return seen
-
-
 def test_every_commit_is_full_outside_a_scope(db: Database) -> None:
     assert _level(db) == FULL
     assert _autocommit_level(db) == FULL
