@@ -13,25 +13,18 @@ from bastion.contracts.messages import Completion
 from bastion.contracts.ports import ChatModel, CompletionRequest, TextSink
 from bastion.kernel.audit_events import record_llm_exchange
 from bastion.kernel.hooks import AuditSink
+from bastion.runner.model_wrapper import ModelWrapper
 
 __all__ = ["AuditedModel"]
 
 
-class AuditedModel:
+class AuditedModel(ModelWrapper):
     """Wraps ``model`` for the calls made under one ``context`` (one turn or compaction)."""
 
     def __init__(self, model: ChatModel, audit: AuditSink, context: CallContext) -> None:
-        self._model = model
+        super().__init__(model)
         self._audit = audit
         self._context = context
-
-    @property
-    def model(self) -> str:
-        return self._model.model
-
-    @property
-    def context_window(self) -> int:
-        return self._model.context_window
 
     async def complete(
         self, request: CompletionRequest, on_text: TextSink | None = None

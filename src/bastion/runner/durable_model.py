@@ -13,25 +13,18 @@ from collections.abc import Callable
 
 from bastion.contracts.messages import Completion
 from bastion.contracts.ports import ChatModel, CompletionRequest, TextSink
+from bastion.runner.model_wrapper import ModelWrapper
 
 __all__ = ["SyncedFollowUps"]
 
 
-class SyncedFollowUps:
+class SyncedFollowUps(ModelWrapper):
     """Wraps ``model`` for the calls of one turn; ``sync`` makes every write so far durable."""
 
     def __init__(self, model: ChatModel, sync: Callable[[], None]) -> None:
-        self._model = model
+        super().__init__(model)
         self._sync = sync
         self._calls = 0
-
-    @property
-    def model(self) -> str:
-        return self._model.model
-
-    @property
-    def context_window(self) -> int:
-        return self._model.context_window
 
     async def complete(
         self, request: CompletionRequest, on_text: TextSink | None = None
