@@ -152,6 +152,25 @@ def test_a_tool_sending_a_credential_pattern_is_stopped_before_the_network(
         assert AWS not in done.out + done.err
 
 
+def test_a_fetched_page_showing_a_key_shaped_string_arrives_redacted_not_denied(
+    bastion: Bastion,
+) -> None:
+    """Someone's credential-shaped text in a page is redacted and the call goes on; only one
+    of our own stored secrets coming back is a leak denial (see the reflection tests)."""
+    with loopback_server() as server:
+        port = int(server.server_address[1])
+        bastion.settings(LOOPBACK_EGRESS)
+        manifest = f'name = "hostile"\n[[http.allow]]\nhost = "127.0.0.1"\nport = {port}\n'
+        _install(bastion, GUESTS / "hostile", manifest)
+        url = f"http://127.0.0.1:{port}/leaky"
+        done = bastion("tool", "run", "hostile", "--params", _http(url), "--json")
+    assert done.code == 0, done.out + done.err
+    assert done.json()["denials"] == []
+    assert AWS not in done.out + done.err
+    assert "[REDACTED:aws_access_key]" in done.out
+    assert "deploy notes" in done.out
+
+
 def _http(url: str) -> str:
     return json.dumps({"mode": "http", "url": url})
 

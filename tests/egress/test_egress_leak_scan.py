@@ -101,6 +101,7 @@ def test_the_injected_credential_does_not_trip_the_scan_and_its_reflection_is_re
     assert sent.headers["authorization"] == f"Bearer {GITHUB_TOKEN}"
     assert response.injected == ("github_token",)
     assert response.redacted
+    assert response.reflected  # one of our stored secrets came back
     assert GITHUB_TOKEN.encode() not in response.body
     assert all(GITHUB_TOKEN not in v for _, v in response.headers)
     assert b"[REDACTED:" in response.body
@@ -121,6 +122,7 @@ def test_a_credential_pattern_in_a_response_is_redacted(
     assert AWS.encode() in LEAKY_PAGE
     response = fetch(EgressRequest("GET", _url(server, "/leaky")))
     assert response.redacted
+    assert not response.reflected  # someone's key-shaped text, not one of ours
     assert AWS.encode() not in response.body
     assert b"[REDACTED:aws_access_key]" in response.body
     assert response.body.startswith(b"deploy notes: ")
@@ -130,6 +132,7 @@ def test_clean_traffic_passes_byte_for_byte(fetch: Fetch, server: ThreadingHTTPS
     body = bytes(range(256)) * 4  # not UTF-8: must round-trip untouched
     response = fetch(EgressRequest("POST", _url(server, "/echo"), body=body))
     assert not response.redacted
+    assert not response.reflected
     [sent] = server.received  # type: ignore[attr-defined]
     assert sent.body == body
 

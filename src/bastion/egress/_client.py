@@ -91,8 +91,11 @@ class EgressResponse:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     url: str
-    redacted: bool = False  # a secret was found in the response and replaced
+    redacted: bool = False  # a secret (a stored value or a credential pattern) was replaced
     injected: tuple[str, ...] = field(default_factory=tuple)  # secret names added on the way
+    # One of *our* stored secrets came back (an echoing or hostile server): worth a denial,
+    # unlike a page that merely shows someone's credential-shaped text (redacted, delivered).
+    reflected: bool = False
 
 
 class EgressClient:
@@ -134,14 +137,14 @@ class EgressClient:
                 self._http_client.close()
                 self._http_client = None
 
-    def _scanner_now(self) -> TrafficScanner:
-        """The exact-value floor over the source's current values, then ``scanner`` if given
-        (the app's ``LeakDetector``), so patterns can only add to what is caught."""
+    def _scanner_now(self) -> tuple[TrafficScanner, TrafficScanner]:
+        """The exact-value floor over the source's current values, and the floor with
+        ``scanner`` if given (the app's ``LeakDetector``), so patterns only add to it."""
         values: Collection[str] = self._credentials.known_values() if self._credentials else ()
         floor = ExactValueScanner(values)
         if self._scanner is None:
-            return floor
-        return CombinedScanner((self._scanner, floor))
+            return floor, floor
+        return floor, CombinedScanner((self._scanner, floor))
 
     async def fetch_async(self, request: EgressRequest, grant: EgressGrant) -> EgressResponse:
         return await asyncio.to_thread(self.fetch, request, grant)
@@ -155,7 +158,7 @@ class EgressClient:
                 "http_request_bytes",
                 f"body of {len(body)} bytes over {self._config.max_request_bytes}",
             )
-        scanner = self._scanner_now()
+        floor, scanner = self._scanner_now()
         self._scan_outgoing(scanner, request)
         timeout = min(request.timeout_s or self._config.timeout_s, self._config.timeout_s)
         deadline = time.monotonic() + timeout
@@ -171,7 +174,7 @@ class EgressClient:
             )
             location = response.headers.get("location")
             if response.status_code not in _REDIRECTS or location is None:
-                return self._finish(response, url, scanner, deadline, injected)
+                return self._finish(response, url, (floor, scanner), deadline, injected)
             response.close()
             if scanner.contains_secret(location.encode()):
                 raise LeakBlocked("a redirect points at a URL carrying a secret; not followed")
@@ -234,12 +237,13 @@ class EgressClient:
         self,
         response: httpx.Response,
         url: ParsedUrl,
-        scanner: TrafficScanner,
+        scanners: tuple[TrafficScanner, TrafficScanner],
         deadline: float,
         injected: tuple[str, ...],
     ) -> EgressResponse:
         import httpx
 
+        floor, scanner = scanners
         cap = self._config.max_response_bytes
         chunks: list[bytes] = []
         size = 0
@@ -257,12 +261,16 @@ class EgressClient:
             response.close()
         body = b"".join(chunks)
         headers = tuple((k, v) for k, v in response.headers.multi_items())
-        redacted = scanner.contains_secret(body) or any(
-            scanner.contains_secret(f"{k}: {v}".encode()) for k, v in headers
+        lines = [f"{k}: {v}".encode() for k, v in headers]
+        redacted = scanner.contains_secret(body) or any(map(scanner.contains_secret, lines))
+        reflected = redacted and (
+            floor.contains_secret(body) or any(map(floor.contains_secret, lines))
         )
         if redacted:
             body = scanner.redact(body)
             headers = tuple(
                 (k, scanner.redact(v.encode()).decode("utf-8", "replace")) for k, v in headers
             )
-        return EgressResponse(response.status_code, headers, body, url.url(), redacted, injected)
+        return EgressResponse(
+            response.status_code, headers, body, url.url(), redacted, injected, reflected
+        )

@@ -200,8 +200,8 @@ class HostCall:
             return str(exc)
         except NetworkError as exc:
             return str(exc)
-        if response.redacted:
-            self.deny("leak", "the response contained a secret; it was redacted")
+        if response.reflected:
+            self.deny("leak", "the response contained a stored secret; it was redacted")
         return _http_response(response.status, response.headers, response.body)
 
     def tool_invoke(self, alias: str, params_json: str) -> component.Variant:
