@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import importlib
-import logging
 import sys
 
 import typer
 
 from bastion import __version__
 from bastion.app.cli import gc_policy
+from bastion.app.cli.log_setup import configure_logging
 from bastion.contracts.errors import BastionError
 
 __all__ = ["app", "run"]
@@ -61,7 +61,7 @@ for _name in _COMMAND_MODULES:
 
 def run() -> None:
     """Console-script entry: one-line errors on stderr, exit codes per the contract."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging()
     gc_policy.pause_for_start_up()
     try:
         # standalone mode: usage errors print Typer's message and exit 2 by themselves.
