@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from bastion.kernel.approval_prompt import (
 from bastion.kernel.hooks import ApprovalOutcome, GuardVerdict
 from bastion.kernel.taint import TaintGuard
 from bastion.store.approvals import ApprovalState
+from bastion.store.database import Database
 from security.approval_world import CLI, UserTexts, World, call, spec
 
 CTX = CallContext(thread_id="thread-1", channel="cli", user="local")
@@ -176,3 +178,44 @@ async def test_a_plain_yes_chat_message_is_never_an_approval(world: World) -> No
     assert request is not None
     assert request.state is ApprovalState.PENDING
     assert await approver.decide(proposed, await gate.check(proposed)) is ApprovalOutcome.PENDING
+
+
+@pytest.mark.anyio
+async def test_an_identical_parallel_call_cannot_take_an_inline_yes_between_its_steps(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model asked for the same call twice at once. While the user answers "yes" to the
+    first, the second tries to spend any approval covering it after every committed write,
+    which is the window an approve-then-consume in two transactions leaves open."""
+    first = call(MAIL, {"to": "bob@example.com"}, CTX)
+    twin = call(MAIL, {"to": "bob@example.com"}, CTX)
+    decision = await ApprovalGate(world.desk).check(first)
+    attempts: list[str | None] = []  # what the twin got after each committed write
+    real_transaction = type(world.db).transaction
+    busy = False
+
+    @contextmanager
+    def transaction_then_twin(db: Database, *, durable: bool = False) -> Iterator[Database]:
+        nonlocal busy
+        outermost = db._depth == 0
+        with real_transaction(db, durable=durable) as tx:
+            yield tx
+        if outermost and not busy:  # the twin's own writes do not trigger it again
+            busy = True
+            try:
+                attempts.append(world.desk.consume(twin))
+            finally:
+                busy = False
+
+    monkeypatch.setattr(type(world.db), "transaction", transaction_then_twin)
+    outcome = await InteractiveApprover(world.desk, ScriptedPrompt([ApprovalAnswer.YES])).decide(
+        first, decision
+    )
+    assert len(attempts) >= 3  # it tried before the prompt, after the request, after the yes
+    assert set(attempts) == {None}  # the twin never found anything to spend ...
+    assert outcome is ApprovalOutcome.APPROVED  # ... and the call the user approved runs
+    assert decision.approval_id is not None
+    request = world.desk.get(decision.approval_id)
+    assert request is not None
+    assert request.state is ApprovalState.CONSUMED
+    assert world.desk.consume(twin) is None  # single use, whoever asks next

@@ -14,6 +14,7 @@ import json
 import secrets
 import time
 from collections.abc import Callable, Collection
+from dataclasses import replace
 
 from bastion.contracts.authorization import arguments_digest
 from bastion.contracts.errors import ApprovalDenied, UsageError
@@ -129,9 +130,28 @@ class ApprovalDesk:
         return consumed
 
     def approve_and_consume(self, call: ProposedCall, approval_id: str, decider: Decider) -> bool:
-        """An inline "yes": decide and spend in one go, for the call being executed now."""
-        self.decide(approval_id, approve=True, decider=decider)
-        return self.consume(call, approval_id) is not None
+        """An inline "yes": decide and spend in one step, for the call being executed now.
+
+        Raises ``UsageError`` / ``ApprovalDenied`` as ``decide`` does; False when the call's
+        arguments no longer hash to what was shown (then nothing is decided).
+        """
+        if arguments_digest(dict(call.arguments)) != call.digest:
+            return False
+        result = self._repository.approve_and_consume(
+            approval_id, binding_of(call), decider=decider, now=self._clock()
+        )
+        if result.request is None:
+            raise UsageError(f"no approval request {approval_id!r}; see `bastion approvals list`")
+        if self._audit is not None:
+            decided = result.request
+            if result.ok:  # the decision as it was made; the spending is its own event
+                decided = replace(decided, state=ApprovalState.APPROVED)
+            record_approval_decided(self._audit, decided, decider, refused=result.refusal)
+        if not result.ok:
+            raise ApprovalDenied(result.refusal)
+        if self._audit is not None:
+            record_approval_consumed(self._audit, approval_id, call)
+        return True
 
     # -- "always allow" -----------------------------------------------------------------------
     def is_auto_approved(self, call: ProposedCall) -> bool:

@@ -204,6 +204,43 @@ class ApprovalRepository:
             return DecisionResult(ok=True, request=request)
         return DecisionResult(ok=False, request=request, refusal=_why_not(request, decider, now))
 
+    def approve_and_consume(
+        self, approval_id: str, binding: ApprovalBinding, *, decider: Decider, now: float
+    ) -> DecisionResult:
+        """pending -> consumed for this exact call in one conditional UPDATE: an inline "yes"
+        for the call being run now. There is no moment at which the request is approved but
+        unspent, so a parallel identical call cannot take it first. Durable, as ``consume``."""
+        with self._db.transaction(durable=True) as db:
+            cursor = db.execute(
+                "UPDATE approvals SET state = 'consumed', decided_at = ?, decided_channel = ?,"
+                " decided_user = ?, decided_via = ?, consumed_at = ?"
+                " WHERE id = ? AND state = 'pending' AND expires_at > ?"
+                " AND channel = ? AND user_id = ? AND (? IS NULL OR thread_id = ?)"
+                f" AND {_BINDING_MATCH}",
+                (
+                    now,
+                    decider.channel,
+                    decider.user,
+                    decider.via,
+                    now,
+                    approval_id,
+                    now,
+                    decider.channel,
+                    decider.user,
+                    decider.thread_id,
+                    decider.thread_id,
+                    *_binding_params(binding),
+                ),
+            )
+            changed = cursor.rowcount == 1
+        request = self.get(approval_id)
+        if changed:
+            return DecisionResult(ok=True, request=request)
+        refusal = _why_not(request, decider, now)
+        if request is not None and request.binding != binding:
+            refusal = f"request {request.id} covers another call"
+        return DecisionResult(ok=False, request=request, refusal=refusal)
+
     def consume(
         self, binding: ApprovalBinding, now: float, approval_id: str | None = None
     ) -> str | None:
