@@ -38,6 +38,10 @@ def test_a_command_logging_a_credential_writes_it_redacted_and_loads_safety_only
     )
 
 
+def _fail_with(value: str) -> None:
+    raise RuntimeError(f"request with {value} failed")
+
+
 def test_the_lazy_filter_redacts_messages_arguments_and_tracebacks() -> None:
     stream = StringIO()
     handler = logging.StreamHandler(stream)
@@ -50,7 +54,7 @@ def test_the_lazy_filter_redacts_messages_arguments_and_tracebacks() -> None:
         assert not redacting.built
         logger.warning("token %s", GITHUB)
         try:
-            raise RuntimeError(f"request with {AWS} failed")
+            _fail_with(AWS)
         except RuntimeError:
             logger.exception("fetch failed")
     finally:
