@@ -93,3 +93,65 @@ def test_show_lists_entries(
     code, out, _ = bastion_output(monkeypatch, capsys, "audit", "show")
     assert code == 0
     assert "user.input" in out
+
+
+def test_an_anchor_kept_elsewhere_catches_a_rollback_to_an_older_signed_log(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = _log_some(3)
+    older = tmp_path / "older.db"  # the attacker's copy of the log as it was
+    with sqlite3.connect(path) as source, sqlite3.connect(older) as copy:
+        source.backup(copy)
+    _log_some(2)  # two more actions happen
+    code, out, _ = bastion_output(monkeypatch, capsys, "audit", "head")
+    assert code == 0
+    anchor = out.strip()
+    assert anchor.startswith("5:")
+    code, out, _ = bastion_output(monkeypatch, capsys, "audit", "head", "--json")
+    assert json.loads(out) == {"seq": 5, "hash": anchor[2:]}
+    assert bastion_output(monkeypatch, capsys, "audit", "verify", "--anchor", anchor)[0] == 0
+
+    # Roll the database back: a valid, signed log of 3 entries, on its own beyond reproach.
+    with sqlite3.connect(older) as copy, sqlite3.connect(path) as target:
+        copy.backup(target)
+    assert bastion_output(monkeypatch, capsys, "audit", "verify")[0] == 0
+    code, out, err = bastion_output(
+        monkeypatch, capsys, "audit", "verify", "--anchor", anchor, "--json"
+    )
+    assert code == 3
+    report = json.loads(out)
+    assert report["ok"] is False
+    assert report["bad_entry"] == 4
+    assert "rolled back" in report["reason"]
+    assert "rolled back" in err
+
+
+def test_an_anchor_on_a_rewritten_entry_names_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _log_some(2)
+    code, out, _ = bastion_output(monkeypatch, capsys, "audit", "head")
+    seq, _hash = out.strip().split(":")
+    forged = f"{seq}:{'0' * 64}"
+    code, out, _ = bastion_output(monkeypatch, capsys, "audit", "verify", "--anchor", forged)
+    assert code == 3
+    assert "entry 2" in out
+    assert "rewritten" in out
+
+
+@pytest.mark.parametrize("bad", ["5", "x:abc", "3:" + "g" * 64, "-1:" + "0" * 64])
+def test_a_malformed_anchor_is_a_usage_error_that_changes_nothing(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], bad: str
+) -> None:
+    _log_some(1)
+    code, _, err = bastion_output(monkeypatch, capsys, "audit", "verify", "--anchor", bad)
+    assert code == 2
+    assert "SEQ:HASH" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_head_of_an_empty_log(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = bastion_output(monkeypatch, capsys, "audit", "head", "--json")
+    assert (code, json.loads(out)) == (0, {"seq": 0})

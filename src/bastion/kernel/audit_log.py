@@ -94,8 +94,9 @@ class AuditLog:
         return self._repository.append(build)
 
     # -- verification -------------------------------------------------------------------------
-    def verify(self) -> AuditReport:
-        """Check every entry, the head checkpoint and the stored key against the vault's key."""
+    def verify(self, anchor: tuple[int, str] | None = None) -> AuditReport:
+        """Check every entry, the head checkpoint and the stored key against the vault's key;
+        with ``anchor`` (an earlier head's seq and hash), that the log still extends it."""
         stored = self._keys.get_secret(AUDIT_KEY_SECRET)
         expected = public_key_hex(_load_key(stored)) if stored else None
         return verify_entries(
@@ -103,7 +104,12 @@ class AuditLog:
             self._repository.head(),
             stored_public_key=self._repository.public_key(),
             expected_public_key=expected,
+            anchor=anchor,
         )
+
+    def head(self) -> AuditHead | None:
+        """The signed head checkpoint: the latest entry's seq and hash."""
+        return self._repository.head()
 
     # -- key ----------------------------------------------------------------------------------
     def _signing_key(self) -> Ed25519PrivateKey:

@@ -70,19 +70,40 @@ def verify_entries(
     *,
     stored_public_key: str | None,
     expected_public_key: str | None,
+    anchor: tuple[int, str] | None = None,
 ) -> AuditReport:
-    """``expected_public_key`` comes from the vault; None when the vault holds no audit key."""
+    """``expected_public_key`` comes from the vault; None when the vault holds no audit key.
+
+    ``anchor`` is a head (seq, hash) recorded earlier outside this machine's reach: the log
+    must still hold that entry. A log rolled back to an older, validly signed state passes
+    every other check; only a memory of where it had got to can tell.
+    """
     count = len(entries)
     if stored_public_key is None and expected_public_key is None and not entries and head is None:
-        return AuditReport(ok=True, entries=0)  # nothing was ever logged
+        return _anchor_problem(entries, anchor) or AuditReport(ok=True, entries=0)
     key_or_report = _verification_key(count, stored_public_key, expected_public_key)
     if isinstance(key_or_report, AuditReport):
         return key_or_report
     return (
         _first_bad_entry(key_or_report, entries)
         or _head_problem(key_or_report, entries, head)
+        or _anchor_problem(entries, anchor)
         or AuditReport(ok=True, entries=count)
     )
+
+
+def _anchor_problem(
+    entries: Sequence[AuditEntry], anchor: tuple[int, str] | None
+) -> AuditReport | None:
+    if anchor is None:
+        return None
+    count = len(entries)
+    seq, expected_hash = anchor
+    if seq > count:
+        return _bad(count, count + 1, f"the anchored entry {seq} is gone: the log was rolled back")
+    if seq >= 1 and entries[seq - 1].hash != expected_hash:
+        return _bad(count, seq, "it is not the anchored entry: the log was rewritten from there")
+    return None
 
 
 def _verification_key(
