@@ -112,6 +112,30 @@ def _binding_params(binding: ApprovalBinding) -> tuple[str, str, str, str, str]:
     return (binding.thread_id, binding.channel, binding.user, binding.tool, binding.digest)
 
 
+# A request ``decider`` may decide now: still pending, unexpired, its own channel and user (and
+# thread, when the decider is inside one).
+_DECIDABLE = (
+    "id = ? AND state = 'pending' AND expires_at > ?"
+    " AND channel = ? AND user_id = ? AND (? IS NULL OR thread_id = ?)"
+)
+
+
+def _decidable(approval_id: str, decider: Decider, now: float) -> tuple[object, ...]:
+    return (
+        approval_id,
+        now,
+        decider.channel,
+        decider.user,
+        decider.thread_id,
+        decider.thread_id,
+    )
+
+
+def _decision(decider: Decider, now: float) -> tuple[object, ...]:
+    """decided_at, decided_channel, decided_user, decided_via."""
+    return (now, decider.channel, decider.user, decider.via)
+
+
 class ApprovalRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -181,22 +205,8 @@ class ApprovalRepository:
         with self._db.transaction() as db:
             cursor = db.execute(
                 "UPDATE approvals SET state = ?, decided_at = ?, decided_channel = ?,"
-                " decided_user = ?, decided_via = ?"
-                " WHERE id = ? AND state = 'pending' AND expires_at > ?"
-                " AND channel = ? AND user_id = ? AND (? IS NULL OR thread_id = ?)",
-                (
-                    new_state.value,
-                    now,
-                    decider.channel,
-                    decider.user,
-                    decider.via,
-                    approval_id,
-                    now,
-                    decider.channel,
-                    decider.user,
-                    decider.thread_id,
-                    decider.thread_id,
-                ),
+                f" decided_user = ?, decided_via = ? WHERE {_DECIDABLE}",
+                (new_state.value, *_decision(decider, now), *_decidable(approval_id, decider, now)),
             )
             changed = cursor.rowcount == 1
         request = self.get(approval_id)
@@ -214,21 +224,11 @@ class ApprovalRepository:
             cursor = db.execute(
                 "UPDATE approvals SET state = 'consumed', decided_at = ?, decided_channel = ?,"
                 " decided_user = ?, decided_via = ?, consumed_at = ?"
-                " WHERE id = ? AND state = 'pending' AND expires_at > ?"
-                " AND channel = ? AND user_id = ? AND (? IS NULL OR thread_id = ?)"
-                f" AND {_BINDING_MATCH}",
+                f" WHERE {_DECIDABLE} AND {_BINDING_MATCH}",
                 (
+                    *_decision(decider, now),
                     now,
-                    decider.channel,
-                    decider.user,
-                    decider.via,
-                    now,
-                    approval_id,
-                    now,
-                    decider.channel,
-                    decider.user,
-                    decider.thread_id,
-                    decider.thread_id,
+                    *_decidable(approval_id, decider, now),
                     *_binding_params(binding),
                 ),
             )
