@@ -66,3 +66,27 @@ def test_the_lazy_filter_redacts_messages_arguments_and_tracebacks() -> None:
     assert AWS not in written
     assert "[REDACTED:github_token]" in written
     assert "RuntimeError: request with [REDACTED:aws_access_key] failed" in written
+
+
+_CONFIGURED_TWICE = """
+import logging
+from bastion.app.cli.log_setup import configure_logging
+from bastion.safety import LeakDetector, install_log_redaction
+first, second = configure_logging(), configure_logging()
+install_log_redaction(LeakDetector())
+install_log_redaction(LeakDetector())
+(handler,) = logging.getLogger().handlers
+print(first is second, [type(f).__name__ for f in handler.filters])
+"""
+
+
+def test_configuring_again_and_rebuilding_a_runtime_do_not_pile_up_filters() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _CONFIGURED_TWICE],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[0] == "True ['LazyRedactingFilter', 'RedactingFilter']"

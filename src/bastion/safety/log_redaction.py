@@ -53,7 +53,9 @@ class RedactingFilter(logging.Filter):
 def install_log_redaction(
     detector: LeakDetector, logger: logging.Logger | None = None
 ) -> RedactingFilter:
-    """Attach one filter to every handler of ``logger`` (the root logger by default).
+    """Attach one filter to every handler of ``logger`` (the root logger by default), in
+    place of one an earlier call attached (a process that builds a runtime again, as tests do,
+    would otherwise pile them up, each holding its detector and secrets).
 
     Handler filters see records from every child logger; a filter on the logger itself would
     only see records logged directly to it.
@@ -61,5 +63,7 @@ def install_log_redaction(
     target = logger or logging.getLogger()
     redacting = RedactingFilter(detector)
     for handler in target.handlers:
+        for old in [f for f in handler.filters if isinstance(f, RedactingFilter)]:
+            handler.removeFilter(old)
         handler.addFilter(redacting)
     return redacting

@@ -45,7 +45,10 @@ class LazyRedactingFilter(logging.Filter):
 def configure_logging() -> LazyRedactingFilter:
     """Warnings and errors on stderr, each record redacted before any handler writes it."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    redacting = LazyRedactingFilter()
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(redacting)
+    handlers = logging.getLogger().handlers
+    attached = [f for h in handlers for f in h.filters if isinstance(f, LazyRedactingFilter)]
+    redacting = attached[0] if attached else LazyRedactingFilter()  # run() again: reuse it
+    for handler in handlers:
+        if redacting not in handler.filters:
+            handler.addFilter(redacting)
     return redacting
