@@ -22,6 +22,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import unquote
 
 import re2
@@ -305,20 +306,18 @@ _COMMON_BLOCKS = (
     (0x4E00, 0x9FFF),
     (0xAC00, 0xD7A3),
 )
+
+
 # Runs close together are taken as one piece (at most 16 of them), so that text dense with
 # changes costs a few thousand pieces per megabyte rather than one per character. Built on the
 # first text that needs it: the stable table takes ~50 ms, and ASCII without "%" never does.
-_MAY_CHANGE: list[re2._Regexp] = []
-
-
+@cache
 def _may_change() -> re2._Regexp:
-    if not _MAY_CHANGE:
-        run = (
-            rf"(?:(?:{_ESCAPE})+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+|"
-            f"[^\\x00-\\x7f{_stable_ranges()}]+)"
-        )
-        _MAY_CHANGE.append(re2.compile(f"{run}(?:[\\s\\S]{{0,32}}?{run}){{0,15}}", _OPTIONS))
-    return _MAY_CHANGE[0]
+    run = (
+        rf"(?:(?:{_ESCAPE})+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+|"
+        f"[^\\x00-\\x7f{_stable_ranges()}]+)"
+    )
+    return re2.compile(f"{run}(?:[\\s\\S]{{0,32}}?{run}){{0,15}}", _OPTIONS)
 
 
 def _ascii_unchanged(text: str) -> bool:
