@@ -28,6 +28,7 @@ _BASE64_BYTES = re2.compile(rb"[A-Za-z0-9+/_\-]{24,}={0,2}")
 _HEX = re2.compile(rb"(?:[0-9A-Fa-f]{2}[ :]?){16,}|(?:\\x[0-9A-Fa-f]{2}){12,}")
 # Unicode "tag" characters mirror ASCII and render as nothing: a known way to hide a prompt.
 _TAGS = re2.compile("[\U000e0020-\U000e007e]{4,}")
+_TAG_LEAD = "\U000e0020".encode()[:2]  # the first two UTF-8 bytes of every tag character
 _ROT13 = bytes.maketrans(
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
     b"NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
@@ -103,7 +104,10 @@ def rot13(data: bytes) -> bytes:
     return data.translate(_ROT13)
 
 
-def tag_smuggled_text(text: str) -> Iterator[tuple[int, int, str]]:
-    """Runs of Unicode tag characters and the ASCII text they spell."""
+def tag_smuggled_text(text: str, data: bytes | None = None) -> Iterator[tuple[int, int, str]]:
+    """Runs of Unicode tag characters and the ASCII text they spell (``data``: ``text`` as
+    UTF-8, if at hand, to skip the search when no tag character can be there)."""
+    if data is not None and _TAG_LEAD not in data:
+        return
     for match in _TAGS.finditer(text):
         yield match.start(), match.end(), "".join(chr(ord(c) - 0xE0000) for c in match.group(0))

@@ -16,9 +16,10 @@ _CONTINUATION = bytes(range(0x80, 0xC0))
 class EncodedText:
     __slots__ = ("_checkpoints", "data", "is_ascii", "text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, data: bytes | None = None) -> None:
+        """``data``: ``text`` already encoded (UTF-8, errors replaced) by the caller."""
         self.text = text
-        self.data = text.encode("utf-8", "replace")
+        self.data = text.encode("utf-8", "replace") if data is None else data
         self.is_ascii = len(self.data) == len(text)
         self._checkpoints: list[int] | None = None
 

@@ -141,7 +141,7 @@ class LeakDetector:
             spans = set(self._exact.find(encoded))
         else:
             # The raw form too: a stored value may itself contain "%41" or invisible marks.
-            spans = set(self._exact.find(EncodedText(norm.original)))
+            spans = set(self._exact.find(norm.original_encoded))
             spans.update(norm.to_original(s, e) for s, e in self._exact.find(encoded))
         return [
             Finding(

@@ -87,21 +87,26 @@ _FOLD = _FoldTable()
 _INVISIBLE = _InvisibleTable()
 
 
-def has_invisible(text: str) -> bool:
-    return _MAYBE_INVISIBLE.search(text.encode("utf-8", "replace")) is not None
+def has_invisible(text: str, data: bytes | None = None) -> bool:
+    """Whether ``text`` may hold an invisible character (``data``: its UTF-8, if at hand)."""
+    if data is None:
+        data = text.encode("utf-8", "replace")
+    return _MAYBE_INVISIBLE.search(data) is not None
 
 
 _SPLICE_LIMIT = 1000  # beyond this many invisible runs, one translate pass is cheaper
 
 
-def strip_invisible(text: str, *, known_invisible: bool = False) -> str:
+def strip_invisible(text: str, *, known_invisible: bool = False, data: bytes | None = None) -> str:
     """``text`` without invisible characters (nothing else changes).
 
-    ``known_invisible``: the caller has just seen ``has_invisible(text)`` hold.
+    ``known_invisible``: the caller has just seen ``has_invisible(text)`` hold; ``data``:
+    ``text`` as UTF-8, if the caller has it.
     """
-    if not known_invisible and not has_invisible(text):
+    if data is None:
+        data = text.encode("utf-8", "replace")
+    if not known_invisible and not has_invisible(text, data):
         return text
-    data = text.encode("utf-8", "replace")
     pieces: list[bytes] = []
     pos = 0
     for count, match in enumerate(_MAYBE_INVISIBLE_RUN.finditer(data)):
@@ -213,22 +218,45 @@ class _Chunk:
 class NormalizedText:
     """The normalised ``text`` of ``original`` plus an exact offset map back to it."""
 
-    __slots__ = ("_chunks", "_encoded", "_norm_starts", "_units", "original", "text")
+    __slots__ = (
+        "_chunks",
+        "_encoded",
+        "_norm_starts",
+        "_original_data",
+        "_original_encoded",
+        "_units",
+        "original",
+        "text",
+    )
 
-    def __init__(self, original: str, text: str, chunks: list[_Chunk]) -> None:
+    def __init__(
+        self, original: str, text: str, chunks: list[_Chunk], original_data: bytes | None = None
+    ) -> None:
         self.original = original
         self.text = text
         self._chunks = chunks
         self._norm_starts = [c.norm_start for c in chunks]
         self._units: dict[int, list[tuple[int, str]]] = {}
         self._encoded: EncodedText | None = None
+        self._original_encoded: EncodedText | None = None
+        self._original_data = original_data  # ``original`` as UTF-8, when normalising made it
 
     @property
     def encoded(self) -> EncodedText:
         """``text`` as UTF-8, encoded once for every scanner that reads this text."""
         if self._encoded is None:
-            self._encoded = EncodedText(self.text)
+            same = self._original_data is not None and not self.changed
+            self._encoded = EncodedText(self.text, self._original_data if same else None)
         return self._encoded
+
+    @property
+    def original_encoded(self) -> EncodedText:
+        """``original`` as UTF-8 (the same object as ``encoded`` when nothing changed)."""
+        if not self.changed:
+            return self.encoded
+        if self._original_encoded is None:
+            self._original_encoded = EncodedText(self.original, self._original_data)
+        return self._original_encoded
 
     @property
     def changed(self) -> bool:
@@ -320,10 +348,10 @@ def _may_change() -> re2._Regexp:
     return re2.compile(f"{run}(?:[\\s\\S]{{0,32}}?{run}){{0,15}}", _OPTIONS)
 
 
-def _ascii_unchanged(text: str) -> bool:
-    if "%" in text and _PERCENT_ESCAPE.search(text) is not None:
+def _ascii_unchanged(data: bytes) -> bool:
+    if b"%" in data and _PERCENT_ESCAPE.search(data) is not None:
         return False
-    return _CONTROL.search(text) is None
+    return _CONTROL.search(data) is None
 
 
 # At a boundary the same text goes through the leak scan and then the content check: the last
@@ -344,9 +372,9 @@ def normalize(original: str) -> NormalizedText:
 
 
 def _normalize(original: str) -> NormalizedText:
-    if original.isascii() and _ascii_unchanged(original):
-        return NormalizedText(original, original, [])
     data = original.encode("utf-8", "replace")
+    if original.isascii() and _ascii_unchanged(data):
+        return NormalizedText(original, original, [], data)
     chunks: list[_Chunk] = []
     parts: list[str] = []
     norm_pos = 0
@@ -371,9 +399,9 @@ def _normalize(original: str) -> NormalizedText:
         norm_pos += len(out)
         cursor = end
     if not chunks:
-        return NormalizedText(original, original, [])
+        return NormalizedText(original, original, [], data)
     size = len(original)
     if size > cursor:
         chunks.append(_Chunk(norm_pos, cursor, size - cursor, size - cursor, False))
         parts.append(original[cursor:])
-    return NormalizedText(original, "".join(parts), chunks)
+    return NormalizedText(original, "".join(parts), chunks, data)

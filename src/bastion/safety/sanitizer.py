@@ -90,10 +90,11 @@ class Sanitizer:
 
     def check(self, text: str, norm: NormalizedText | None = None) -> SanitizeResult:
         """Judge ``text``; pass ``norm`` when the caller already normalised it."""
-        invisible = not text.isascii() and has_invisible(text)
-        stripped = strip_invisible(text, known_invisible=True) if invisible else text
-        findings = self._hidden_text_findings(text, stripped)
         norm = norm or normalize(text)
+        raw = norm.original_encoded  # ``text`` as UTF-8, encoded once for every check below
+        invisible = not raw.is_ascii and has_invisible(text, raw.data)
+        stripped = strip_invisible(text, known_invisible=True, data=raw.data) if invisible else text
+        findings = self._hidden_text_findings(text, stripped, raw.data)
         plain = norm.text
         encoded = norm.encoded
         if "\\" in plain:
@@ -106,7 +107,12 @@ class Sanitizer:
         findings += _combined_signal(findings)
         verdict = strongest_verdict([self._verdicts[f.severity] for f in findings])
         seen = {f.rule for f in findings}
-        sanitized = _escape(stripped, "chat_template_token" in seen, "role_marker" in seen)
+        sanitized = _escape(
+            stripped,
+            raw.data if stripped is text else None,
+            escape_tokens="chat_template_token" in seen,
+            escape_roles="role_marker" in seen,
+        )
         if sanitized != text and verdict.rank < Verdict.SANITIZE.rank:
             verdict = Verdict.SANITIZE
         return SanitizeResult(verdict, tuple(findings), sanitized)
@@ -144,14 +150,16 @@ class Sanitizer:
                 found.append(("rot13_instruction", Severity.HIGH, *encoded.span(*match.span())))
         return found
 
-    def _hidden_text_findings(self, text: str, stripped: str) -> list[InjectionFinding]:
+    def _hidden_text_findings(
+        self, text: str, stripped: str, data: bytes
+    ) -> list[InjectionFinding]:
         findings: list[InjectionFinding] = []
         index = text.find("\x00")
         if index >= 0:
             findings.append(InjectionFinding("null_byte", Severity.HIGH, index, index + 1))
         if stripped is text:
             return findings
-        for start, end, spelled in tag_smuggled_text(text):
+        for start, end, spelled in tag_smuggled_text(text, data):
             severity = Severity.HIGH if len(spelled.strip()) >= 4 else Severity.MEDIUM
             findings.append(InjectionFinding("unicode_tag_smuggling", severity, start, end))
         if len(text) - len(stripped) >= _MANY_INVISIBLE:
@@ -181,9 +189,10 @@ def _combined_signal(findings: list[InjectionFinding]) -> list[InjectionFinding]
     ]
 
 
-def _escape(text: str, escape_tokens: bool, escape_roles: bool) -> str:
-    """``text`` (already without invisible non-ASCII characters) made safe to hand on."""
-    if _CONTROL.search(text) is not None:
+def _escape(text: str, data: bytes | None, *, escape_tokens: bool, escape_roles: bool) -> str:
+    """``text`` (already without invisible non-ASCII characters) made safe to hand on;
+    ``data`` is ``text`` as UTF-8 when the caller has it."""
+    if _CONTROL.search(text if data is None else data) is not None:
         text = strip_invisible(text)
     if escape_tokens:
         text = _SPECIAL_TOKEN.sub(lambda m: m.group(0)[0] + "\\" + m.group(0)[1:], text)
