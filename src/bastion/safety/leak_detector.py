@@ -185,7 +185,7 @@ class LeakDetector:
         strongest one inside, reported on the encoded span of the original text."""
         found: list[Finding] = []
         for candidate in decoded_candidates(encoded, budget):
-            inner_norm = normalize(candidate.decoded)
+            inner_norm = normalize(candidate.decoded, remember=False)
             inner_encoded = inner_norm.encoded
             inner = self._pattern_findings(inner_norm, inner_encoded)
             if depth < _MAX_NESTING:

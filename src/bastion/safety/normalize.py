@@ -360,14 +360,19 @@ def _ascii_unchanged(data: bytes) -> bool:
 _last: tuple[str, NormalizedText] | None = None
 
 
-def normalize(original: str) -> NormalizedText:
-    """Normalise ``original`` for matching (NFKC, invisible characters out, %XX decoded)."""
+def normalize(original: str, *, remember: bool = True) -> NormalizedText:
+    """Normalise ``original`` for matching (NFKC, invisible characters out, %XX decoded).
+
+    ``remember=False`` for text decoded from inside another one: it must not evict the
+    outer text, which the next scanner at the same boundary asks for again.
+    """
     global _last  # noqa: PLW0603 (the one-slot cache above)
     last = _last
     if last is not None and last[0] is original:
         return last[1]
     result = _normalize(original)
-    _last = (original, result)
+    if remember:
+        _last = (original, result)
     return result
 
 

@@ -130,7 +130,7 @@ class Sanitizer:
         found += self._rot13_findings(encoded)
         if depth < _MAX_DEPTH:
             for start, end, _encoding, decoded in decoded_spans(encoded):
-                inner = self._detect(normalize(decoded).text, depth + 1)
+                inner = self._detect(normalize(decoded, remember=False).text, depth + 1)
                 if any(sev.rank >= Severity.MEDIUM.rank for _, sev, _, _ in inner):
                     found.append(("encoded_instruction", Severity.HIGH, start, end))
         return found
