@@ -8,6 +8,7 @@ import random
 from collections.abc import Callable
 
 import pytest
+import re2
 
 from bastion.safety import LeakAction, LeakDetector
 from bastion.safety.encoded_leaks import DecodeBudget, decoded_candidates
@@ -197,3 +198,26 @@ def test_base64_glued_to_a_word_by_dash_or_underscore_is_found(
     assert AWS not in scan.redacted
     assert encoded not in scan.redacted
     assert url_safe not in scan.redacted
+
+
+def test_shared_base64_runs_give_each_scanner_what_its_own_search_would() -> None:
+    # The leak detector and the sanitizer read one list of base64 runs instead of searching
+    # twice; on random text dense in alphabet edges, padding and \x escapes, each must still
+    # see exactly the spans its own pattern finds.
+    from bastion.safety import encoded_leaks, encoded_payloads
+
+    own_leak = re2.compile(rb"(?:\\x[0-9A-Fa-f]{2}){8,}|[A-Za-z0-9+/_\-]{16,}={0,2}")
+    own_sanitizer = re2.compile(rb"[A-Za-z0-9+/_\-]{24,}={0,2}")
+    rng = random.Random(5)
+    pieces = ["A", "z", "0", "+", "/", "_", "-", "=", "==", "\\x41", "\\", " ", "\n", "é", "Qk"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) * rng.randint(1, 12) for _ in range(rng.randint(1, 14)))
+        encoded = EncodedText(text)
+        assert list(encoded_leaks._candidate_spans(encoded)) == [
+            m.span() for m in own_leak.finditer(encoded.data)
+        ]
+        assert [
+            (s, e)
+            for s, e in EncodedText(text).base64_runs()
+            if e - s - encoded_payloads._padding(encoded.data, e) >= 24
+        ] == [m.span() for m in own_sanitizer.finditer(encoded.data)]

@@ -20,7 +20,7 @@ from typing import Literal
 
 import re2
 
-from bastion.safety.encoded_text import EncodedText
+from bastion.safety.encoded_text import MIN_BASE64_RUN, EncodedText
 
 __all__ = [
     "MAX_DECODED_CHARS",
@@ -33,8 +33,8 @@ __all__ = [
 Encoding = Literal["base64", "hex"]
 
 # 16 characters are 12 bytes of base64 or 8 of hex: shorter runs hold no credential.
-_CANDIDATE = re2.compile(rb"(?:\\x[0-9A-Fa-f]{2}){8,}|[A-Za-z0-9+/_\-]{16,}={0,2}")
-_MIN_SEGMENT = 16
+_CANDIDATE = re2.compile(rb"(?:\\x[0-9A-Fa-f]{2}){8,}|[A-Za-z0-9+/_\-]{%d,}={0,2}" % MIN_BASE64_RUN)
+_MIN_SEGMENT = MIN_BASE64_RUN
 _GLUE = frozenset(b"-_")
 _GLUED_TRIES = 2  # separators tried from each end
 _MIN_DECODED_BYTES = 8
@@ -152,11 +152,21 @@ def _may_be_glued(token: bytes) -> bool:
     return b"/" in token or b"-" in token or b"_" in token
 
 
+def _candidate_spans(text: EncodedText) -> Iterator[tuple[int, int]]:
+    data = text.data
+    if b"\\x" not in data:
+        # No escape can start: the candidates are exactly the text's base64 runs, which the
+        # sanitizer reads too.
+        yield from text.base64_runs()
+        return
+    for match in _CANDIDATE.finditer(data):
+        yield match.span()
+
+
 def decoded_candidates(text: EncodedText, budget: DecodeBudget) -> Iterator[DecodedCandidate]:
     """Spans of ``text`` that decode (base64 or hex) to printable text, left to right."""
     data = text.data
-    for match in _CANDIDATE.finditer(data):
-        start, end = match.span()
+    for start, end in _candidate_spans(text):
         token = data[start:end]
         if token.isdigit():
             continue  # a number: base64 of text always has letters

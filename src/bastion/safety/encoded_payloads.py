@@ -24,7 +24,8 @@ __all__ = [
 ]
 
 _BASE64 = re2.compile(r"[A-Za-z0-9+/_\-]{24,}={0,2}")
-_BASE64_BYTES = re2.compile(rb"[A-Za-z0-9+/_\-]{24,}={0,2}")
+_MIN_BASE64 = 24  # characters of a base64 run worth decoding as a possible instruction
+_EQUALS = ord("=")
 _HEX = re2.compile(rb"(?:[0-9A-Fa-f]{2}[ :]?){16,}|(?:\\x[0-9A-Fa-f]{2}){12,}")
 # Unicode "tag" characters mirror ASCII and render as nothing: a known way to hide a prompt.
 _TAGS = re2.compile("[\U000e0020-\U000e007e]{4,}")
@@ -89,14 +90,22 @@ def decoded_spans(text: EncodedText) -> Iterator[DecodedSpan]:
         decoded = _readable(raw) if raw is not None else None
         if decoded is not None:
             yield (*text.span(*match.span()), "hex", decoded)
-    for match in _BASE64_BYTES.finditer(text.data):
-        token = match.group(0).decode("ascii")
+    data = text.data
+    for start, end in text.base64_runs():
+        if end - start - _padding(data, end) < _MIN_BASE64:
+            continue  # the runs a search for ``[…]{24,}={0,2}`` would find, and no others
+        token = data[start:end].decode("ascii")
         if token.isalnum() and (token.isdigit() or token.isalpha()):
             continue  # a word or a number, not an encoding
         raw = decode_base64(token)
         decoded = _readable(raw) if raw is not None else None
         if decoded is not None:
-            yield (*text.span(*match.span()), "base64", decoded)
+            yield (*text.span(start, end), "base64", decoded)
+
+
+def _padding(data: bytes, end: int) -> int:
+    """How many ``=`` (at most two) end the run that ends at ``end``."""
+    return (data[end - 1] == _EQUALS) + (end >= 2 and data[end - 2] == _EQUALS)
 
 
 def rot13(data: bytes) -> bytes:

@@ -7,14 +7,19 @@ and character offsets coincide; otherwise a checkpoint table keeps each conversi
 
 from __future__ import annotations
 
-__all__ = ["EncodedText"]
+import re2
+
+__all__ = ["MIN_BASE64_RUN", "EncodedText"]
 
 _STEP = 4096
 _CONTINUATION = bytes(range(0x80, 0xC0))
+MIN_BASE64_RUN = 16  # characters: 12 bytes of base64, the least that can hold a credential
+# A maximal run of the base64 alphabet (standard and URL-safe) and its padding.
+_BASE64_RUN = re2.compile(rb"[A-Za-z0-9+/_\-]{%d,}={0,2}" % MIN_BASE64_RUN)
 
 
 class EncodedText:
-    __slots__ = ("_checkpoints", "data", "is_ascii", "text")
+    __slots__ = ("_base64_runs", "_checkpoints", "data", "is_ascii", "text")
 
     def __init__(self, text: str, data: bytes | None = None) -> None:
         """``data``: ``text`` already encoded (UTF-8, errors replaced) by the caller."""
@@ -22,6 +27,18 @@ class EncodedText:
         self.data = text.encode("utf-8", "replace") if data is None else data
         self.is_ascii = len(self.data) == len(text)
         self._checkpoints: list[int] | None = None
+        self._base64_runs: list[tuple[int, int]] | None = None
+
+    def base64_runs(self) -> list[tuple[int, int]]:
+        """Byte spans of the maximal runs of ``[A-Za-z0-9+/_-]`` of at least
+        ``MIN_BASE64_RUN`` characters, each with up to two ``=`` after it, left to right.
+
+        The leak detector and the sanitizer both look for encoded text in the same text: one
+        RE2 pass serves both (a run of at least N characters is a match of ``X{N,}={0,2}``).
+        """
+        if self._base64_runs is None:
+            self._base64_runs = [m.span() for m in _BASE64_RUN.finditer(self.data)]
+        return self._base64_runs
 
     def char_offset(self, byte_offset: int) -> int:
         if self.is_ascii:
