@@ -18,14 +18,15 @@ _ALPHABET = (
     "abc XYZ 019 .,;\n\t%"
     "äöüßéÀ—“”…€"  # stable non-ASCII: left alone
     "日本語テキスト한국어русский"
-    "\u200b\u200d\u202e\ufeff\u00ad\x00\x1f\x7f\x85\ufe0f"  # invisible
+    "\u200b\u200d\u202e\ufeff\u00ad\x00\x7f\ufe0f"  # invisible
+    "\x0b\x1f\x85\u1680\u2028"  # whitespace that RE2's \s does not match: becomes a space
     "\uff21\uff41\ufb01\u2460\u00b2\u3000\uff71"  # compatibility forms
 )
 
 
 def _reference(text: str) -> str:
     """Decode percent-escape runs (again while that changes them, up to three passes), then
-    NFKC each character and drop invisible ones."""
+    NFKC each character, drop invisible ones and make other whitespace a space."""
     pieces: list[str] = []
     pos = 0
     for match in _PERCENT_RUN.finditer(text):
@@ -42,7 +43,7 @@ def _reference(text: str) -> str:
         if is_invisible(char):
             continue
         out += [c for c in unicodedata.normalize("NFKC", char) if not is_invisible(c)]
-    return "".join(out)
+    return "".join(" " if c.isspace() and c not in " \t\n\r\f" else c for c in out)
 
 
 def test_random_text_folds_like_the_reference() -> None:
@@ -119,3 +120,22 @@ def test_strip_invisible_told_of_invisible_text_strips_the_same() -> None:
     for text in ("a\u200bb\u2066c", "\x00x\x7f", "tag\U000e0041\U000e0042 end"):
         assert has_invisible(text)
         assert strip_invisible(text, known_invisible=True) == strip_invisible(text)
+
+
+def test_whitespace_outside_re2s_class_becomes_a_space_with_exact_offsets() -> None:
+    text = "key\x0bvalue\u2028next\u1680word\x1fend \x0c kept"
+    norm = normalize(text)
+    assert norm.text == "key value next word end \x0c kept"
+    at = norm.text.index("next")
+    assert text[slice(*norm.to_original(at, at + 4))] == "next"
+
+
+def test_strip_invisible_removes_exactly_the_invisible_characters_either_way() -> None:
+    # Below ~1000 runs the text is spliced around RE2's matches, above it translated; the
+    # class RE2 searches is wider (whitespace controls), so both must keep what is visible.
+    rng = random.Random(9)
+    pieces = ["a", " ", "\x0b", "\x0c", "\x1f", "\x85", "\u200b", "\x01", "\u202e", "é", "\ufe0f"]
+    for repeat in (1, 1500):
+        for _ in range(40):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 20))) * repeat
+            assert strip_invisible(text) == "".join(c for c in text if not is_invisible(c))

@@ -6,7 +6,9 @@ BOM, soft hyphens, variation selectors, Unicode tag characters, C0/C1 control ch
 percent-encoding (``AKIA%49OSFODNN7EXAMPLE``), also applied two or three times (``%2549``:
 each escape run is decoded again while that changes it, at most three passes). A control
 character never belongs inside a credential or a sentence, so dropping it only rejoins what an
-attacker split.
+attacker split. Whitespace that RE2's ``\\s`` does not know (vertical tab, the information
+separators, NEL, the line and paragraph separators, the Ogham space) becomes a space, so
+``you\\x0bare\\u2028now`` is read as the phrase it is.
 
 Speed: printable ASCII without ``%`` is returned as it is. Otherwise one RE2 pass over the
 UTF-8 bytes finds the runs that may change (percent-escapes, control characters, and
@@ -59,11 +61,23 @@ def is_invisible(char: str) -> bool:
     return unicodedata.category(char) in ("Cf", "Cc", "Co", "Cn") and not char.isspace()
 
 
+_RE2_WHITESPACE = " \t\n\r\f"  # RE2's \s
+
+
+def _plain_whitespace(char: str) -> str:
+    """``char``, or a space if it is whitespace that RE2's ``\\s`` would not see.
+
+    A space, not a line break, even for the line separators: phrase rules do not reach
+    across lines, so a line break would hide a phrase that a space keeps whole.
+    """
+    return " " if char.isspace() and char not in _RE2_WHITESPACE else char
+
+
 def _normalize_char(char: str) -> str:
     if is_invisible(char):
         return ""
     folded = unicodedata.normalize("NFKC", char)
-    return "".join(c for c in folded if not is_invisible(c))
+    return "".join(_plain_whitespace(c) for c in folded if not is_invisible(c))
 
 
 class _FoldTable(dict[int, "str | int | None"]):
@@ -113,6 +127,11 @@ def strip_invisible(text: str, *, known_invisible: bool = False, data: bytes | N
         if count >= _SPLICE_LIMIT:
             return text.translate(_INVISIBLE)
         pieces.append(data[pos : match.start()])
+        # The class is wider than ``is_invisible`` (whitespace controls, RE2's own idea of
+        # unassigned code points): keep what the run holds that is not invisible.
+        kept = match.group(0).decode("utf-8", "replace").translate(_INVISIBLE)
+        if kept:
+            pieces.append(kept.encode("utf-8", "replace"))
         pos = match.end()
     pieces.append(data[pos:])
     return b"".join(pieces).decode("utf-8", "replace")
