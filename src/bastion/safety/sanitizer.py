@@ -92,7 +92,7 @@ class Sanitizer:
         """Judge ``text``; pass ``norm`` when the caller already normalised it."""
         norm = norm or normalize(text)
         raw = norm.original_encoded  # ``text`` as UTF-8, encoded once for every check below
-        invisible = not raw.is_ascii and has_invisible(text, raw.data)
+        invisible = not text.isascii() and has_invisible(text, raw.data)
         stripped = strip_invisible(text, known_invisible=True, data=raw.data) if invisible else text
         findings = self._hidden_text_findings(text, stripped, raw.data)
         plain = norm.text
@@ -107,9 +107,14 @@ class Sanitizer:
         findings += _combined_signal(findings)
         verdict = strongest_verdict([self._verdicts[f.severity] for f in findings])
         seen = {f.rule for f in findings}
+        # Control characters left to strip: outside ASCII, ``has_invisible`` has looked for
+        # them already (and stripping keeps only the whitespace ones, which stay); ASCII text
+        # that normalised to itself has none.
+        controls = text.isascii() and norm.changed and _CONTROL.search(raw.data) is not None
         sanitized = _escape(
-            stripped,
-            raw.data if stripped is text else None,
+            strip_invisible(stripped, known_invisible=True, data=raw.data)
+            if controls
+            else stripped,
             escape_tokens="chat_template_token" in seen,
             escape_roles="role_marker" in seen,
         )
@@ -189,11 +194,8 @@ def _combined_signal(findings: list[InjectionFinding]) -> list[InjectionFinding]
     ]
 
 
-def _escape(text: str, data: bytes | None, *, escape_tokens: bool, escape_roles: bool) -> str:
-    """``text`` (already without invisible non-ASCII characters) made safe to hand on;
-    ``data`` is ``text`` as UTF-8 when the caller has it."""
-    if _CONTROL.search(text if data is None else data) is not None:
-        text = strip_invisible(text)
+def _escape(text: str, *, escape_tokens: bool, escape_roles: bool) -> str:
+    """``text`` (without invisible characters) made safe to hand on."""
     if escape_tokens:
         text = _SPECIAL_TOKEN.sub(lambda m: m.group(0)[0] + "\\" + m.group(0)[1:], text)
     if escape_roles:
