@@ -139,3 +139,13 @@ def test_strip_invisible_removes_exactly_the_invisible_characters_either_way() -
         for _ in range(40):
             text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 20))) * repeat
             assert strip_invisible(text) == "".join(c for c in text if not is_invisible(c))
+
+
+def test_normalising_knows_whether_the_text_held_an_invisible_character() -> None:
+    # The sanitizer takes this instead of searching the text again.
+    rng = random.Random(4)
+    for _ in range(600):
+        text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randrange(1, 60)))
+        text += rng.choice(["", "%e2%80%8b", "\U000e0041\U000e0042"])
+        expected = any(is_invisible(c) for c in text)
+        assert normalize(text, remember=False).removed_invisible is expected, repr(text)

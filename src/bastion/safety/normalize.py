@@ -245,11 +245,18 @@ class NormalizedText:
         "_original_encoded",
         "_units",
         "original",
+        "removed_invisible",
         "text",
     )
 
     def __init__(
-        self, original: str, text: str, chunks: list[_Chunk], original_data: bytes | None = None
+        self,
+        original: str,
+        text: str,
+        chunks: list[_Chunk],
+        original_data: bytes | None = None,
+        *,
+        removed_invisible: bool = False,
     ) -> None:
         self.original = original
         self.text = text
@@ -259,6 +266,9 @@ class NormalizedText:
         self._encoded: EncodedText | None = None
         self._original_encoded: EncodedText | None = None
         self._original_data = original_data  # ``original`` as UTF-8, when normalising made it
+        # Whether ``original`` holds a character ``is_invisible`` names: every such character
+        # lies in a run that normalising folded, so it knows without another search.
+        self.removed_invisible = removed_invisible
 
     @property
     def encoded(self) -> EncodedText:
@@ -405,6 +415,7 @@ def _normalize(original: str) -> NormalizedText:
     cursor = 0
     byte_pos = 0  # the byte offset of character offset ``char_pos``
     char_pos = 0
+    invisible = False
     for match in _may_change().finditer(data):
         # Byte → character offsets by counting lead bytes since the previous run (linear).
         start = char_pos + len(data[byte_pos : match.start()].translate(None, _CONTINUATION))
@@ -414,6 +425,7 @@ def _normalize(original: str) -> NormalizedText:
         out = _fold(piece)
         if out == piece:
             continue
+        invisible = invisible or piece.translate(_INVISIBLE) != piece
         if start > cursor:
             chunks.append(_Chunk(norm_pos, cursor, start - cursor, start - cursor, False))
             parts.append(original[cursor:start])
@@ -428,4 +440,4 @@ def _normalize(original: str) -> NormalizedText:
     if size > cursor:
         chunks.append(_Chunk(norm_pos, cursor, size - cursor, size - cursor, False))
         parts.append(original[cursor:])
-    return NormalizedText(original, "".join(parts), chunks, data)
+    return NormalizedText(original, "".join(parts), chunks, data, removed_invisible=invisible)

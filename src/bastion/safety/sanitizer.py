@@ -19,7 +19,7 @@ from bastion.safety.encoded_text import EncodedText
 from bastion.safety.findings import Severity
 from bastion.safety.injection_rules import DEFAULT_INJECTION_RULES, InjectionRule
 from bastion.safety.literal_prefix import LiteralPrefixes, first_match
-from bastion.safety.normalize import NormalizedText, has_invisible, normalize, strip_invisible
+from bastion.safety.normalize import NormalizedText, normalize, strip_invisible
 from bastion.safety.verdicts import Verdict, parse_verdicts, strongest_verdict
 
 __all__ = ["InjectionFinding", "SanitizeResult", "Sanitizer"]
@@ -92,7 +92,7 @@ class Sanitizer:
         """Judge ``text``; pass ``norm`` when the caller already normalised it."""
         norm = norm or normalize(text)
         raw = norm.original_encoded  # ``text`` as UTF-8, encoded once for every check below
-        invisible = not text.isascii() and has_invisible(text, raw.data)
+        invisible = not text.isascii() and norm.removed_invisible
         stripped = strip_invisible(text, known_invisible=True, data=raw.data) if invisible else text
         findings = self._hidden_text_findings(text, stripped, raw.data)
         plain = norm.text
