@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bastion.safety.findings import Severity
 from bastion.safety.injection_translations import TRANSLATED_RULES
+from bastion.safety.phrase_gap import gap
 
 __all__ = ["DEFAULT_INJECTION_RULES", "InjectionRule"]
 
@@ -25,7 +26,7 @@ class InjectionRule:
 
 C, H, M, L = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW
 
-_GAP = r"[^.\n]{0,40}?"
+_GAP = gap(40)
 _VERBS = (
     r"(?:ignore|disregard|forget|skip|override|bypass|neglect|discard|abandon|set aside|"
     r"pay no attention to|do not (?:follow|obey)|don't (?:follow|obey)|stop following|"
@@ -138,9 +139,9 @@ ENGLISH_RULES: tuple[InjectionRule, ...] = (
         "task_hijack",
         M,
         r"(?i)\binstead\s+of\s+(?:summari[sz]ing|translating|answering|replying|doing)\b"
-        r"[^.\n]{0,60}\b(?:you\s+(?:must|should|will)|please)\b"
+        r"" + gap(60, lazy=False) + r"\b(?:you\s+(?:must|should|will)|please)\b"
         r"|\b(?:do\s+not|don't)\s+(?:summari[sz]e|translate|answer|mention|tell the user)"
-        r"[^.\n]{0,40}\b(?:instead|rather)\b"
+        r"" + gap(40, lazy=False) + r"\b(?:instead|rather)\b"
         r"|\bwithout\s+(?:telling|informing|notifying|alerting|asking)\s+(?:the\s+)?"
         r"(?:user|human|owner|operator)\b"
         r"|\b(?:end|stop)\s+of\s+(?:the\s+)?(?:system\s+prompt|instructions|user\s+input|"

@@ -8,9 +8,11 @@ Chinese (simplified and traditional), Japanese, Korean, Arabic, Hindi, Vietnames
 
 from __future__ import annotations
 
+from bastion.safety.phrase_gap import gap
+
 __all__ = ["TRANSLATED_RULES"]
 
-_G = r"[^.\n]{0,40}?"
+_G = gap(40)
 _IGNORE = "ignore_previous_instructions"
 _EXTRACT = "system_prompt_extraction"
 _ROLE = "role_reassignment"
@@ -71,8 +73,11 @@ TRANSLATED_RULES: tuple[tuple[str, str], ...] = (
     (_IGNORE, rf"(?i)\b(?:zignoruj|ignoruj|zapomnij){_G}(?:instrukcje|polecenia|zasady)\b"),
     (
         _IGNORE,
-        r"(?i)(?:önceki|tüm|bütün)[^.\n]{0,30}?(?:talimatlar|kurallar)\S{0,2}[^.\n]{0,20}?"
-        r"(?:yok say|görmezden gel|unut)",
+        r"(?i)(?:önceki|tüm|bütün)"
+        + gap(30)
+        + r"(?:talimatlar|kurallar)\S{0,2}"
+        + gap(20)
+        + r"(?:yok say|görmezden gel|unut)",
     ),
     # Russian, Ukrainian
     (
@@ -90,38 +95,45 @@ TRANSLATED_RULES: tuple[tuple[str, str], ...] = (
     # Chinese (simplified and traditional)
     (
         _IGNORE,
-        r"(?:忽略|忽视|無視|无视|忘记|忘記|不要理会|不要理會|跳过|跳過)[^。\n]{0,12}?"
-        r"(?:指令|指示|说明|說明|提示|规则|規則|要求|设定|設定)",
+        r"(?:忽略|忽视|無視|无视|忘记|忘記|不要理会|不要理會|跳过|跳過)"
+        + gap(12, stop="。")
+        + r"(?:指令|指示|说明|說明|提示|规则|規則|要求|设定|設定)",
     ),
     (
         _EXTRACT,
-        r"(?:显示|顯示|输出|輸出|告诉我|告訴我|透露|打印|重复|重複)[^。\n]{0,10}?"
-        r"(?:系统提示|系統提示|系统指令|系統指令|初始指令|提示词|提示詞)",
+        r"(?:显示|顯示|输出|輸出|告诉我|告訴我|透露|打印|重复|重複)"
+        + gap(10, stop="。")
+        + r"(?:系统提示|系統提示|系统指令|系統指令|初始指令|提示词|提示詞)",
     ),
     (_ROLE, r"(?:你现在是|你現在是|从现在开始你|從現在開始你)"),
     # Japanese
     (
         _IGNORE,
         r"(?:以前|前|上記|これまで|すべて|全て)の(?:指示|命令|指令|ルール|プロンプト)"
-        r"[^。\n]{0,6}?(?:無視|忘れ)",
+        + gap(6, stop="。")
+        + r"(?:無視|忘れ)",
     ),
     (
         _IGNORE,
-        r"(?:指示|命令|指令|ルール)[^。\n]{0,8}?(?:を|は)?(?:すべて|全て)?(?:無視して|忘れて)",
+        r"(?:指示|命令|指令|ルール)"
+        + gap(8, stop="。")
+        + r"(?:を|は)?(?:すべて|全て)?(?:無視して|忘れて)",
     ),
-    (_EXTRACT, r"システムプロンプト[^。\n]{0,10}?(?:表示|教え|出力|見せ)"),
+    (_EXTRACT, r"システムプロンプト" + gap(10, stop="。") + r"(?:表示|教え|出力|見せ)"),
     # Korean
     (
         _IGNORE,
-        r"(?:이전|앞의|위의|모든)[^.\n]{0,10}?(?:지시|지침|명령|규칙)[^.\n]{0,10}?"
-        r"(?:무시|잊어)",
+        r"(?:이전|앞의|위의|모든)"
+        + gap(10)
+        + r"(?:지시|지침|명령|규칙)"
+        + gap(10)
+        + r"(?:무시|잊어)",
     ),
     # Arabic, Hindi, Vietnamese, Indonesian
-    (_IGNORE, r"(?:تجاهل|انس)[^.\n]{0,30}?(?:التعليمات|الأوامر|القواعد)"),
+    (_IGNORE, r"(?:تجاهل|انس)" + gap(30) + r"(?:التعليمات|الأوامر|القواعد)"),
     (
         _IGNORE,
-        r"(?:पिछले|सभी|पूर्व)[^.\n]{0,30}?(?:निर्देशों|निर्देश)[^.\n]{0,20}?"
-        r"(?:अनदेखा|नजरअंदाज|भूल)",
+        r"(?:पिछले|सभी|पूर्व)" + gap(30) + r"(?:निर्देशों|निर्देश)" + gap(20) + r"(?:अनदेखा|नजरअंदाज|भूल)",
     ),
     (_IGNORE, rf"(?i)\b(?:bỏ qua|phớt lờ|quên){_G}(?:hướng dẫn|chỉ dẫn|quy tắc|lệnh)"),
     (_IGNORE, rf"(?i)\b(?:abaikan|lupakan){_G}(?:instruksi|petunjuk|perintah|aturan)\b"),

@@ -150,9 +150,13 @@ class Sanitizer:
         hits = self._core_set.Match(turned)  # type: ignore[attr-defined]
         found: list[tuple[str, Severity, int, int]] = []
         for hit in sorted(hits or ()):
-            match = self._compiled[self._core[hit]].search(turned)
-            if match is not None:
-                found.append(("rot13_instruction", Severity.HIGH, *encoded.span(*match.span())))
+            for match in self._compiled[self._core[hit]].finditer(turned):
+                start, end = match.span()
+                # Text without ASCII letters reads the same after ROT13 (a Chinese phrase):
+                # the rule has reported it on the text itself, and nothing was hidden.
+                if turned[start:end] != encoded.data[start:end]:
+                    found.append(("rot13_instruction", Severity.HIGH, *encoded.span(start, end)))
+                    break
         return found
 
     def _hidden_text_findings(
