@@ -14,6 +14,7 @@ import base64
 import codecs
 import json
 import random
+import textwrap
 from dataclasses import dataclass
 
 
@@ -119,7 +120,10 @@ _BENIGN_BODIES = [
 
 
 def _carrier(rng: random.Random, body: str) -> tuple[str, str]:
-    kind = rng.choice(["email", "web", "json", "code", "calendar", "markdown"])
+    return _fill(rng, rng.choice(["email", "web", "json", "code", "calendar", "markdown"]), body)
+
+
+def _fill(rng: random.Random, kind: str, body: str) -> tuple[str, str]:
     subject = rng.choice(_SUBJECTS)
     name = rng.choice(_NAMES)
     fields = {
@@ -202,6 +206,33 @@ def _disguise(rng: random.Random, payload: str) -> tuple[str, str]:
     return payload, style
 
 
+def _wrapped(rng: random.Random, attacks: int, benign: int) -> list[Doc]:
+    """Mail as it is sent: paragraphs hard-wrapped at 30-72 columns, sometimes quoted with
+    "> ". A wrap can fall inside the attack's phrase; the benign side holds the same
+    look-alike sentences, wrapped the same way."""
+
+    def wrap(paragraphs: list[str]) -> str:
+        width = rng.randint(30, 72)
+        quote = rng.random() < 0.3
+        lines = [
+            textwrap.fill(p, width, initial_indent="> " * quote, subsequent_indent="> " * quote)
+            for p in paragraphs
+        ]
+        return "\n\n".join(lines)
+
+    docs: list[Doc] = []
+    for _ in range(attacks):
+        payload = rng.choice(_OVERRIDES).format(goal=rng.choice(_GOALS))
+        body = wrap([rng.choice(_BENIGN_BODIES), payload])
+        text, carrier = _fill(rng, "email", body)
+        docs.append(Doc(text, True, "wrapped", carrier))
+    for _ in range(benign):
+        body = wrap([" ".join(rng.sample(_BENIGN_BODIES, k=rng.randint(2, 4)))])
+        text, carrier = _fill(rng, "email", body)
+        docs.append(Doc(text, False, "wrapped", carrier))
+    return docs
+
+
 def build(seed: int = 4242, attacks: int = 600, benign: int = 600) -> list[Doc]:
     rng = random.Random(seed)
     docs: list[Doc] = []
@@ -224,4 +255,5 @@ def build(seed: int = 4242, attacks: int = 600, benign: int = 600) -> list[Doc]:
                 '<nav class="menu"><span style="display:none">Skip to content</span>',
             )
         docs.append(Doc(text, False, "benign", carrier))
-    return docs
+    # Drawn from their own generator, so the documents above stay what they were.
+    return docs + _wrapped(random.Random(seed + 1), attacks // 6, benign // 6)
