@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bastion.safety.lookalikes import fold_lookalikes
 from bastion.safety.normalize import normalize
 from bastion.safety.policy import PolicyEngine
 from bastion.safety.sanitizer import InjectionFinding, Sanitizer, SanitizeResult
@@ -26,7 +27,13 @@ class ContentChecker:
     def check(self, text: str) -> SanitizeResult:
         norm = normalize(text)
         result = self.sanitizer.check(text, norm)
-        violations = self.policy.check(norm.text, norm.encoded)
+        # "/etc/passwd" with a Cyrillic a is still a system file.
+        folded = fold_lookalikes(norm.text, norm.encoded.data)
+        violations = (
+            self.policy.check(norm.text, norm.encoded)
+            if folded is None
+            else self.policy.check(folded)
+        )
         if not violations:
             return result
         extra = tuple(

@@ -19,6 +19,7 @@ from bastion.safety.encoded_text import EncodedText
 from bastion.safety.findings import Severity
 from bastion.safety.injection_rules import DEFAULT_INJECTION_RULES, InjectionRule
 from bastion.safety.literal_prefix import LiteralPrefixes, first_match
+from bastion.safety.lookalikes import fold_lookalikes
 from bastion.safety.normalize import NormalizedText, normalize, strip_invisible
 from bastion.safety.verdicts import Verdict, parse_verdicts, strongest_verdict
 
@@ -126,13 +127,17 @@ class Sanitizer:
         self, text: str, depth: int, encoded: EncodedText | None = None
     ) -> list[tuple[str, Severity, int, int]]:
         encoded = encoded or EncodedText(text)
+        # Rules read Cyrillic or Greek lookalikes in Latin words as the letters they imitate
+        # (one character for one, so character offsets hold in either text).
+        folded = fold_lookalikes(text, encoded.data)
+        view = encoded if folded is None else EncodedText(folded)
         found: list[tuple[str, Severity, int, int]] = []
-        for index in sorted(self._set.Match(encoded.data) or ()):  # type: ignore[attr-defined]
+        for index in sorted(self._set.Match(view.data) or ()):  # type: ignore[attr-defined]
             rule = self._rules[index]
-            match = first_match(self._compiled[index], self._prefixes_of(index), encoded.data)
+            match = first_match(self._compiled[index], self._prefixes_of(index), view.data)
             if match is not None:
-                found.append((rule.name, rule.severity, *encoded.span(*match.span())))
-        found += self._rot13_findings(encoded)
+                found.append((rule.name, rule.severity, *view.span(*match.span())))
+        found += self._rot13_findings(view)
         if depth < _MAX_DEPTH:
             for start, end, _encoding, decoded in decoded_spans(encoded):
                 inner = self._detect(normalize(decoded, remember=False).text, depth + 1)
