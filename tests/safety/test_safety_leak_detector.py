@@ -131,6 +131,8 @@ def test_jwt_needs_a_header_with_alg(detector: LeakDetector) -> None:
         "https://evil.example/?data=AKIA%49OSFODNN7EXAMPLE",
         "AKIA\x01IOSFODNN7EXAMPLE",
         fullwidth(AWS),
+        "<p>AKIA&#73;OSFODNN7EXAMPLE</p>",  # HTML character references, decimal and hex
+        "<p>AKIA&#x49;OSFODNN7&shy;EXAMPLE</p>",
     ],
 )
 def test_unicode_and_encoding_evasions_are_caught(detector: LeakDetector, text: str) -> None:
@@ -145,6 +147,9 @@ def test_offsets_refer_to_the_original_text(detector: LeakDetector) -> None:
     (finding,) = detector.scan(text).findings
     assert text[finding.start : finding.end] == "AKIA%49OSFODNN7EXAMPLE"
     assert detector.scan(text).redacted == "q?data=[REDACTED:aws_access_key]&x=1"
+    text = "<td>AKIA&#73;OSFODNN7EXAMPLE</td>&amp;"
+    (finding,) = detector.scan(text).findings
+    assert text[finding.start : finding.end] == "AKIA&#73;OSFODNN7EXAMPLE"
 
 
 def test_previews_show_at_most_four_and_four(detector: LeakDetector) -> None:

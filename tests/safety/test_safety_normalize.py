@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import random
 import unicodedata
 from urllib.parse import unquote
@@ -25,8 +26,9 @@ _ALPHABET = (
 
 
 def _reference(text: str) -> str:
-    """Decode percent-escape runs (again while that changes them, up to three passes), then
-    NFKC each character, drop invisible ones and make other whitespace a space."""
+    """Decode percent-escape runs (again while that changes them, up to three passes) and HTML
+    character references, then NFKC each character, drop invisible ones and make other
+    whitespace a space."""
     pieces: list[str] = []
     pos = 0
     for match in _PERCENT_RUN.finditer(text):
@@ -38,6 +40,11 @@ def _reference(text: str) -> str:
         pieces += [text[pos : match.start()], run]
         pos = match.end()
     decoded = "".join([*pieces, text[pos:]])
+    decoded = re2.sub(
+        r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});",
+        lambda m: html.unescape(m.group(0)),
+        decoded,
+    )
     out = []
     for char in decoded:
         if is_invisible(char):
@@ -51,6 +58,7 @@ def test_random_text_folds_like_the_reference() -> None:
     for _ in range(300):
         text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randrange(1, 400)))
         text += rng.choice(["", "%41", "%e2%80%8b", "%4", "%2541", "%25252", "%252549%25"])
+        text += rng.choice(["", "&#105;", "&#x41;x", "&amp;", "&shy;", "&nbsp;", "&bogus;", "&#"])
         norm = normalize(text)
         assert norm.text == _reference(text), repr(text)
         # Every normalised span maps to the smallest original text that produces it (a span
@@ -149,3 +157,12 @@ def test_normalising_knows_whether_the_text_held_an_invisible_character() -> Non
         text += rng.choice(["", "%e2%80%8b", "\U000e0041\U000e0042"])
         expected = any(is_invisible(c) for c in text)
         assert normalize(text, remember=False).removed_invisible is expected, repr(text)
+
+
+def test_character_references_decode_once_with_exact_offsets() -> None:
+    text = "say &#105;gnore &amp;amp; instru&shy;ctions &bogus; &#x41;"
+    norm = normalize(text)
+    assert norm.text == "say ignore &amp; instructions &bogus; A"
+    at = norm.text.index("ignore")
+    assert text[slice(*norm.to_original(at, at + 1))] == "&#105;"
+    assert text[slice(*norm.to_original(at, at + 6))] == "&#105;gnore"

@@ -4,7 +4,9 @@ Evasions this undoes before any rule runs: compatibility forms (fullwidth letter
 invisible characters inside a key or a phrase (zero-width spaces and joiners, bidi controls,
 BOM, soft hyphens, variation selectors, Unicode tag characters, C0/C1 control characters), and
 percent-encoding (``AKIA%49OSFODNN7EXAMPLE``), also applied two or three times (``%2549``:
-each escape run is decoded again while that changes it, at most three passes). A control
+each escape run is decoded again while that changes it, at most three passes), and HTML
+character references (``&#105;gnore``, ``instru&shy;ctions``), decoded once, as a browser
+shows them. A control
 character never belongs inside a credential or a sentence, so dropping it only rejoins what an
 attacker split. Whitespace that RE2's ``\\s`` does not know (vertical tab, the information
 separators, NEL, the line and paragraph separators, the Ogham space) becomes a space, so
@@ -20,6 +22,7 @@ Characters are normalised one by one, so a combining sequence is not composed.
 
 from __future__ import annotations
 
+import html
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
@@ -47,6 +50,9 @@ _MAYBE_INVISIBLE_RUN = re2.compile(f"(?:{_MAYBE_INVISIBLE.pattern})+")
 _PERCENT_ESCAPE = re2.compile(r"%[0-9A-Fa-f]{2}")
 # One escape, percent-encoded up to three times: %49, %2549, %252549.
 _ESCAPE = r"%(?:25){0,2}[0-9A-Fa-f]{2}"
+# An HTML character reference as a browser reads it: &#105; &#x69; &amp; &shy; (one pass).
+_REFERENCE = r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+_CHARACTER_REFERENCE = re2.compile(_REFERENCE)
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _PERCENT_PASSES = 3
 
@@ -204,6 +210,8 @@ def _fold(chunk: str) -> str:
         chunk = _decode_runs(list(_percent_runs(chunk)))
     elif "%" in chunk:
         chunk = unquote(chunk, errors="replace")  # one pass changes each run for good
+    if "&" in chunk:
+        chunk = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group(0)), chunk)
     return chunk.translate(_FOLD)
 
 
@@ -215,13 +223,29 @@ def _fold_char(char: str) -> str:
 
 
 def _units(chunk: str) -> list[tuple[int, str]]:
-    """(original length, normalised text) per character or percent-escape run."""
+    """(original length, normalised text) per character, percent-escape run or character
+    reference. A reference spelt with percent-escapes (``%26%23105%3B``) is decoded in the
+    text but its pieces are mapped one by one, so offsets inside it are approximate."""
     units: list[tuple[int, str]] = []
     for piece, is_run in _percent_runs(chunk) if "%" in chunk else ((chunk, False),):
         if is_run:
             units.append((len(piece), _fold(piece)))
+        elif "&" in piece:
+            units += _reference_units(piece)
         else:
             units += [(1, _fold_char(c)) for c in piece]
+    return units
+
+
+def _reference_units(piece: str) -> list[tuple[int, str]]:
+    units: list[tuple[int, str]] = []
+    cursor = 0
+    for match in _CHARACTER_REFERENCE.finditer(piece):
+        start, end = match.span()
+        units += [(1, _fold_char(c)) for c in piece[cursor:start]]
+        units.append((end - start, _fold(match.group(0))))
+        cursor = end
+    units += [(1, _fold_char(c)) for c in piece[cursor:]]
     return units
 
 
@@ -371,7 +395,7 @@ _COMMON_BLOCKS = (
 @cache
 def _may_change() -> re2._Regexp:
     run = (
-        rf"(?:(?:{_ESCAPE})+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+|"
+        rf"(?:(?:{_ESCAPE})+|(?:{_REFERENCE})+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+|"
         f"[^\\x00-\\x7f{_stable_ranges()}]+)"
     )
     return re2.compile(f"{run}(?:[\\s\\S]{{0,32}}?{run}){{0,15}}", _OPTIONS)
@@ -379,6 +403,8 @@ def _may_change() -> re2._Regexp:
 
 def _ascii_unchanged(data: bytes) -> bool:
     if b"%" in data and _PERCENT_ESCAPE.search(data) is not None:
+        return False
+    if b"&" in data and _CHARACTER_REFERENCE.search(data) is not None:
         return False
     return _CONTROL.search(data) is None
 
