@@ -1,4 +1,4 @@
-"""The phrase gap: across one line break, and exactly the old gap on a single line."""
+"""The phrase gap: across line breaks but not blank lines, and exactly the old gap on one line."""
 
 from __future__ import annotations
 
@@ -24,13 +24,15 @@ def test_on_one_line_the_gap_matches_exactly_what_the_one_line_gap_did() -> None
                 assert new_match is not None, text
                 assert new_match.span() == old_match.span(), text
             elif new_match is not None:
-                # ... and it matches more only across exactly one line break.
-                assert new_match.group(0).count("\n") == 1, text
+                # ... and it matches more only across line breaks, never a blank line.
+                assert "\n" in new_match.group(0), text
+                assert "\n\n" not in new_match.group(0), text
 
 
 def test_the_gap_stops_at_a_sentence_end_and_a_blank_line() -> None:
     rule = re2.compile(rf"ignore{gap(40)}instructions")
     assert rule.search("ignore the\nprevious instructions")
+    assert rule.search("ignore\nthe\nprevious\ninstructions")  # a word on each line
     assert not rule.search("ignore the.\nprevious instructions")
     assert not rule.search("ignore the\n\nprevious instructions")
     cjk = re2.compile(f"忽略{gap(12, stop='。')}指令")
