@@ -68,3 +68,36 @@ def test_known_secrets_from_the_constructor_and_action_override() -> None:
 
 def test_too_short_secret_is_refused_not_silently_ignored() -> None:
     assert LeakDetector().add_known_secret("abc") is False
+
+
+KEY = "sk-live-4f9a8b7c6d5e3f2a"  # a stored key no pattern knows
+
+
+@pytest.mark.parametrize(
+    "spelt",
+    [
+        " ".join(KEY),  # a space between every character
+        "\n".join(KEY),  # one character per line
+        ".".join(KEY.replace("-", "")),  # dots, the key's own dashes dropped
+        "sk_live_4f9a 8b7c 6d5e 3f2a",  # groups, other separators
+        "s-k-l-i-v-e-4-f-9-a-8-b-7-c-6-d-5-e-3-f-2-a",
+    ],
+)
+def test_a_secret_spelt_out_with_separators_is_redacted(spelt: str) -> None:
+    # What an injected model is told to do to get a key past the scanner.
+    detector = LeakDetector(known_secrets=[KEY])
+    text = f"As requested: {spelt} (that is all)."
+    scan = detector.scan(text)
+    assert scan.blocked or scan.action is LeakAction.REDACT
+    (finding,) = [f for f in scan.findings if f.rule == VAULT_SECRET_RULE]
+    assert text[finding.start : finding.end] == spelt
+    assert spelt not in scan.redacted
+    assert scan.redacted == f"As requested: [REDACTED:{VAULT_SECRET_RULE}] (that is all)."
+
+
+def test_spaced_search_does_not_flag_ordinary_text_or_short_secrets() -> None:
+    detector = LeakDetector(known_secrets=[KEY, "hunter2"])
+    assert not detector.scan("s k i p the l i v e demo, 4 f 9 a are hex digits.").findings
+    # Seven characters: searched as written, never spaced out (it would match ordinary words).
+    assert not detector.scan("h u n t e r 2").findings
+    assert detector.scan("hunter2").findings

@@ -137,12 +137,13 @@ class LeakDetector:
     def _exact_findings(self, norm: NormalizedText, encoded: EncodedText) -> list[Finding]:
         if not len(self._exact):
             return []
+        found = self._exact.find(encoded) + self._exact.find_spaced(encoded)
         if not norm.changed:
-            spans = set(self._exact.find(encoded))
+            spans = set(found)
         else:
             # The raw form too: a stored value may itself contain "%41" or invisible marks.
             spans = set(self._exact.find(norm.original_encoded))
-            spans.update(norm.to_original(s, e) for s, e in self._exact.find(encoded))
+            spans.update(norm.to_original(s, e) for s, e in found)
         return [
             Finding(
                 VAULT_SECRET_RULE,
