@@ -8,6 +8,7 @@ import random
 import unicodedata
 from urllib.parse import unquote
 
+import pytest
 import re2
 
 from bastion.safety.leak_detector import LeakDetector
@@ -130,14 +131,6 @@ def test_strip_invisible_told_of_invisible_text_strips_the_same() -> None:
         assert strip_invisible(text, known_invisible=True) == strip_invisible(text)
 
 
-def test_whitespace_outside_re2s_class_becomes_a_space_with_exact_offsets() -> None:
-    text = "key\x0bvalue\u2028next\u1680word\x1fend \x0c kept"
-    norm = normalize(text)
-    assert norm.text == "key value next word end \x0c kept"
-    at = norm.text.index("next")
-    assert text[slice(*norm.to_original(at, at + 4))] == "next"
-
-
 def test_strip_invisible_removes_exactly_the_invisible_characters_either_way() -> None:
     # Below ~1000 runs the text is spliced around RE2's matches, above it translated; the
     # class RE2 searches is wider (whitespace controls), so both must keep what is visible.
@@ -159,10 +152,30 @@ def test_normalising_knows_whether_the_text_held_an_invisible_character() -> Non
         assert normalize(text, remember=False).removed_invisible is expected, repr(text)
 
 
-def test_character_references_decode_once_with_exact_offsets() -> None:
-    text = "say &#105;gnore &amp;amp; instru&shy;ctions &bogus; &#x41;"
+@pytest.mark.parametrize(
+    ("text", "expected", "word", "original"),
+    [
+        # Whitespace RE2's \s does not match becomes a space.
+        (
+            "key\x0bvalue\u2028next\u1680word\x1fend \x0c kept",
+            "key value next word end \x0c kept",
+            "next",
+            "next",
+        ),
+        # HTML character references are decoded once, as a browser shows them.
+        (
+            "say &#105;gnore &amp;amp; instru&shy;ctions &bogus; &#x41;",
+            "say ignore &amp; instructions &bogus; A",
+            "ignore",
+            "&#105;gnore",
+        ),
+        ("a &#105;b", "a ib", "i", "&#105;"),
+    ],
+)
+def test_folded_text_maps_back_to_exactly_what_produced_it(
+    text: str, expected: str, word: str, original: str
+) -> None:
     norm = normalize(text)
-    assert norm.text == "say ignore &amp; instructions &bogus; A"
-    at = norm.text.index("ignore")
-    assert text[slice(*norm.to_original(at, at + 1))] == "&#105;"
-    assert text[slice(*norm.to_original(at, at + 6))] == "&#105;gnore"
+    assert norm.text == expected
+    at = norm.text.index(word)
+    assert text[slice(*norm.to_original(at, at + len(word)))] == original
