@@ -10,9 +10,9 @@ All forms go into one RE2 alternation of escaped literals: one linear pass over 
 however many secrets there are.
 
 A secret spelt out with separators (``s k - l i v e …``, one character per line, dots between
-characters: what an injected model is told to do to slip a key past a scanner) is found in a
-second view of the text with every separator byte removed, where each secret is searched for
-with its own separators removed too; a match is mapped back to the span it came from.
+characters: what an injected model is told to do to slip a key past a scanner) is found by a
+second alternation in which each secret, stripped of its own separators, allows any run of
+separators between two of its characters.
 """
 
 from __future__ import annotations
@@ -34,8 +34,10 @@ MIN_SECRET_LENGTH = 6
 _MIN_FRAGMENT = 8
 # Separators an exfiltrating model may put between a secret's characters. A secret shorter
 # than this without them is not searched for spaced out: it would match ordinary words.
-_SEPARATORS = b" \t\n\r\x0b\x0c-_.,:;|/\\'\"`+*"
+_SEPARATORS = " \t\n\r\x0b\x0c-_.,:;|/\\'\"`+*"
+_SEPARATOR_CLASS = "[" + "".join(f"\\x{ord(c):02x}" for c in _SEPARATORS) + "]"
 _MIN_SPACED = 12
+_DROP_SEPARATORS = str.maketrans("", "", _SEPARATORS)
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.max_mem = 64 << 20
 
@@ -73,7 +75,7 @@ class ExactValueMatcher:
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._forms: set[str] = set()
         self._regex: re2._Regexp | None = None
-        self._spaced: set[bytes] = set()  # secrets without their separators
+        self._spaced: set[str] = set()  # secrets without their separators
         self._spaced_regex: re2._Regexp | None = None
         for secret in secrets:
             self.add(secret)
@@ -88,8 +90,8 @@ class ExactValueMatcher:
         self._forms |= encoded_forms(secret)
         self._regex = None
         for form in {secret, unicodedata.normalize("NFKC", secret)}:
-            bare = form.encode("utf-8").translate(None, _SEPARATORS)
-            if len(bare) >= _MIN_SPACED:
+            bare = form.translate(_DROP_SEPARATORS)
+            if len(bare.encode()) >= _MIN_SPACED:
                 self._spaced.add(bare)
                 self._spaced_regex = None
         return True
@@ -105,37 +107,16 @@ class ExactValueMatcher:
         return [text.span(*m.span()) for m in self._regex.finditer(text.data)]
 
     def find_spaced(self, text: EncodedText) -> list[tuple[int, int]]:
-        """Character spans of ``text`` that spell a known secret with separators removed."""
+        """Character spans of ``text`` that spell a known secret with separators between
+        its characters (any number, or none)."""
         if not self._spaced:
             return []
         if self._spaced_regex is None:
             ordered = sorted(self._spaced, key=lambda f: (-len(f), f))
-            self._spaced_regex = re2.compile(
-                b"|".join(re2.escape(f) for f in ordered), _RE2_OPTIONS
-            )
-        data = text.data
-        bare = data.translate(None, _SEPARATORS)
-        if len(bare) == len(data):
-            return []  # nothing was removed: the plain search has seen this text already
-        spans = []
-        for match in self._spaced_regex.finditer(bare):
-            start = _byte_of(data, match.start())
-            end = _byte_of(data, match.end() - 1) + 1
-            spans.append(text.span(start, end))
-        return spans
+            self._spaced_regex = re2.compile("|".join(map(_spaced_pattern, ordered)), _RE2_OPTIONS)
+        return [text.span(*m.span()) for m in self._spaced_regex.finditer(text.data)]
 
 
-def _byte_of(data: bytes, kept: int) -> int:
-    """The offset in ``data`` of its ``kept``-th byte that is not a separator.
-
-    Found by bisection over prefixes, each counted in C: matches are rare, so this costs
-    O(n log n) per match instead of a table of every offset for every text.
-    """
-    low, high = kept, len(data) - 1
-    while low < high:  # the smallest offset whose prefix holds kept + 1 bytes
-        middle = (low + high) // 2
-        if len(data[: middle + 1].translate(None, _SEPARATORS)) >= kept + 1:
-            high = middle
-        else:
-            low = middle + 1
-    return low
+def _spaced_pattern(bare: str) -> str:
+    """RE2 for ``bare`` with any run of separators between two of its characters."""
+    return f"{_SEPARATOR_CLASS}*".join(re2.escape(c) for c in bare)
