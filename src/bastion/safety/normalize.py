@@ -73,8 +73,8 @@ _RE2_WHITESPACE = " \t\n\r\f"  # RE2's \s
 def _plain_whitespace(char: str) -> str:
     """``char``, or a space if it is whitespace that RE2's ``\\s`` would not see.
 
-    A space, not a line break, even for the line separators: phrase rules do not reach
-    across lines, so a line break would hide a phrase that a space keeps whole.
+    A space, not a line break, even for the line separators: two of them in a row would read
+    as a blank line, which ends a phrase, where two spaces keep it whole.
     """
     return " " if char.isspace() and char not in _RE2_WHITESPACE else char
 
@@ -416,7 +416,8 @@ _last: tuple[str, NormalizedText] | None = None
 
 
 def normalize(original: str, *, remember: bool = True) -> NormalizedText:
-    """Normalise ``original`` for matching (NFKC, invisible characters out, %XX decoded).
+    """Normalise ``original`` for matching (NFKC, invisible characters out, %XX and HTML
+    character references decoded, odd whitespace made a space).
 
     ``remember=False`` for text decoded from inside another one: it must not evict the
     outer text, which the next scanner at the same boundary asks for again.

@@ -108,9 +108,9 @@ class Sanitizer:
         findings += _combined_signal(findings)
         verdict = strongest_verdict([self._verdicts[f.severity] for f in findings])
         seen = {f.rule for f in findings}
-        # Control characters left to strip: outside ASCII, ``has_invisible`` has looked for
-        # them already (and stripping keeps only the whitespace ones, which stay); ASCII text
-        # that normalised to itself has none.
+        # Control characters left to strip: outside ASCII, normalising has found them already
+        # (they are invisible, except the whitespace ones, which stay); ASCII text that
+        # normalised to itself has none.
         controls = text.isascii() and norm.changed and _CONTROL.search(raw.data) is not None
         sanitized = _escape(
             strip_invisible(stripped, known_invisible=True, data=raw.data)
