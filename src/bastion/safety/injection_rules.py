@@ -7,10 +7,11 @@ translations live in ``injection_translations``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bastion.safety.findings import Severity
 from bastion.safety.injection_translations import TRANSLATED_RULES
+from bastion.safety.leet import leet_tolerant
 from bastion.safety.phrase_gap import gap
 
 __all__ = ["DEFAULT_INJECTION_RULES", "InjectionRule"]
@@ -203,7 +204,11 @@ ENGLISH_RULES: tuple[InjectionRule, ...] = (
     InjectionRule("code_eval_call", L, r"(?i)\b(?:eval|exec)\s*\("),
 )
 
-DEFAULT_INJECTION_RULES: tuple[InjectionRule, ...] = ENGLISH_RULES + tuple(
+DEFAULT_INJECTION_RULES: tuple[InjectionRule, ...] = tuple(
+    # The English phrases also read digits standing in for letters ("1gn0re").
+    replace(r, pattern=leet_tolerant(r.pattern)) if r.core else r
+    for r in ENGLISH_RULES
+) + tuple(
     # ROT13 moves only ASCII letters, so it also hides Latin-script translations.
     InjectionRule(name, H, pattern, core=True)
     for name, pattern in TRANSLATED_RULES
