@@ -11,8 +11,8 @@ from dataclasses import dataclass, replace
 
 from bastion.safety.findings import Severity
 from bastion.safety.injection_translations import TRANSLATED_RULES
-from bastion.safety.leet import leet_tolerant
 from bastion.safety.phrase_gap import gap
+from bastion.safety.spelling import spelling_tolerant
 
 __all__ = ["DEFAULT_INJECTION_RULES", "InjectionRule"]
 
@@ -205,8 +205,8 @@ ENGLISH_RULES: tuple[InjectionRule, ...] = (
 )
 
 DEFAULT_INJECTION_RULES: tuple[InjectionRule, ...] = tuple(
-    # The English phrases also read digits standing in for letters ("1gn0re").
-    replace(r, pattern=leet_tolerant(r.pattern)) if r.core else r
+    # The English phrases also read digits and accents on their letters ("1gn0re", "ignóre").
+    replace(r, pattern=spelling_tolerant(r.pattern)) if r.core else r
     for r in ENGLISH_RULES
 ) + tuple(
     # ROT13 moves only ASCII letters, so it also hides Latin-script translations.

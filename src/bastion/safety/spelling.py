@@ -1,0 +1,90 @@
+"""Phrase rules that read a word however it is spelt: "1gn0re", "ignóre", "prëvious".
+
+A model reads "1gn0re 4ll prev10us 1nstruct10ns" or "ïgnöre all prévious instructions" as the
+words they imitate. Rather than matching a second, folded copy of the text (one more pass
+over every text), each letter of a rule's words becomes a class of itself, the digit that
+stands in for it and its accented forms (``o`` -> ``[o0òóôõö…]``), so the one pass that reads
+the text reads every spelling. Where the text has none of them, a class matches exactly where
+its letter did, so nothing else changes.
+
+The accented forms are the precomposed Latin letters that decompose to the letter and
+combining marks, taken from this Python's Unicode tables. The rewrite understands the RE2
+syntax the English phrase rules use (escapes, character classes, groups and inline flags,
+counted repetition) and leaves all of that as written.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import cache
+
+__all__ = ["spelling_tolerant"]
+
+# The digits that commonly stand in for letters (1 for i rather than l: "1nstruct10ns").
+_DIGIT_FOR = {"o": "0", "i": "1", "e": "3", "a": "4", "s": "5", "t": "7", "g": "9"}
+# Latin-1 Supplement to Latin Extended-B, and Latin Extended Additional.
+_ACCENTED_BLOCKS = (range(0xC0, 0x250), range(0x1E00, 0x1F00))
+
+
+@cache
+def _variants() -> dict[str, str]:
+    """Letter -> the other characters a rule should read as that letter."""
+    variants = dict(_DIGIT_FOR)
+    for block in _ACCENTED_BLOCKS:
+        for code in block:
+            char = chr(code)
+            decomposed = unicodedata.normalize("NFD", char)
+            base, marks = decomposed[0], decomposed[1:]
+            if (
+                marks
+                and base.isascii()
+                and base.isalpha()
+                and all(unicodedata.category(m) == "Mn" for m in marks)
+            ):
+                letter = base.lower()
+                variants[letter] = variants.get(letter, "") + char.lower()
+    return variants
+
+
+def spelling_tolerant(pattern: str) -> str:
+    """``pattern`` with each literal letter also matching its digit and accented forms."""
+    variants = _variants()
+    out: list[str] = []
+    i = 0
+    size = len(pattern)
+    while i < size:
+        char = pattern[i]
+        if char == "\\":  # an escape: \b, \s, \n, \., \x41 ... copied as it is
+            out.append(pattern[i : i + 2])
+            i += 2
+        elif char == "[":  # a class: its letters are already a choice, copied as it is
+            end = _class_end(pattern, i)
+            out.append(pattern[i:end])
+            i = end
+        elif char == "(" and pattern.startswith("(?", i):  # (?i) (?: (?P<name> ...
+            end = i + 2
+            while end < size and pattern[end] not in ":)":
+                end += 1
+            out.append(pattern[i : end + 1])
+            i = end + 1
+        elif char == "{":  # counted repetition
+            end = pattern.index("}", i) + 1
+            out.append(pattern[i:end])
+            i = end
+        else:
+            others = variants.get(char.lower())
+            out.append(f"[{char}{others}]" if others else char)
+            i += 1
+    return "".join(out)
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """The offset just past the class that opens at ``start``."""
+    i = start + 1
+    if i < len(pattern) and pattern[i] == "^":
+        i += 1
+    if i < len(pattern) and pattern[i] == "]":
+        i += 1  # a leading ] is a member
+    while pattern[i] != "]":
+        i += 2 if pattern[i] == "\\" else 1
+    return i + 1
