@@ -8,9 +8,11 @@ the text reads every spelling. Where the text has none of them, a class matches 
 its letter did, so nothing else changes.
 
 The accented forms are the precomposed Latin letters that decompose to the letter and
-combining marks, taken from this Python's Unicode tables. The rewrite understands the RE2
-syntax the English phrase rules use (escapes, character classes, groups and inline flags,
-counted repetition) and leaves all of that as written.
+combining marks, taken from this Python's Unicode tables. A mark left uncombined after a
+letter (``u`` + U+0301) is not read: the normaliser folds characters one by one.
+
+The rewrite understands the RE2 syntax the English phrase rules use (escapes, character
+classes, groups and inline flags, counted repetition) and leaves all of that as written.
 """
 
 from __future__ import annotations
