@@ -32,12 +32,13 @@ __all__ = ["MIN_SECRET_LENGTH", "ExactValueMatcher", "encoded_forms"]
 MIN_SECRET_LENGTH = 6
 # The shortest encoded fragment worth searching for (6 bytes of the secret).
 _MIN_FRAGMENT = 8
-# Separators an exfiltrating model may put between a secret's characters. A secret shorter
-# than this without them is not searched for spaced out: it would match ordinary words.
+# Separators an exfiltrating model may put between a secret's characters.
 _SEPARATORS = " \t\n\r\x0b\x0c-_.,:;|/\\'\"`+*"
 _SEPARATOR_CLASS = "[" + "".join(f"\\x{ord(c):02x}" for c in _SEPARATORS) + "]"
-_MIN_SPACED = 12
 _DROP_SEPARATORS = str.maketrans("", "", _SEPARATORS)
+# A secret shorter than this without its separators is not searched for spaced out: spelt
+# with gaps it would match ordinary words.
+_MIN_SPACED = 12
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.max_mem = 64 << 20
 
