@@ -160,11 +160,13 @@ ENGLISH_RULES: tuple[InjectionRule, ...] = (
     InjectionRule(
         "role_marker",
         M,
-        r"(?im)^[ \t>*#\-]*(?:system|assistant|developer)\s*:"
+        # A line starts after a newline or a lone carriage return (which many renderers and
+        # models read as one).
+        r"(?im)(?:^|\r)[ \t>*#\-]*(?:system|assistant|developer)\s*:"
         r"|\[(?:system|assistant|developer)\]|</?(?:system|assistant|developer|"
-        r"system[_-]?prompt|instructions?)>|^#{1,4}\s*(?:system|instruction)s?\b",
+        r"system[_-]?prompt|instructions?)>|(?:^|\r)#{1,4}\s*(?:system|instruction)s?\b",
     ),
-    InjectionRule("user_role_marker", L, r"(?im)^[ \t>*\-]*(?:user|human)\s*:"),
+    InjectionRule("user_role_marker", L, r"(?im)(?:^|\r)[ \t>*\-]*(?:user|human)\s*:"),
     InjectionRule(
         "chat_template_token",
         H,

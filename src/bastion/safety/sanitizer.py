@@ -30,7 +30,7 @@ _SPECIAL_TOKEN = re2.compile(
     r"<\|[A-Za-z_]{0,30}\|>|\[/?INST\]|<</?SYS>>|<(?:start|end)_of_turn>|"
     r"\[/?(?:SYSTEM_PROMPT|AVAILABLE_TOOLS|TOOL_CALLS|TOOL_RESULTS)\]|</?tool_call>"
 )
-_ROLE_LINE = re2.compile(r"(?im)^([ \t>*#\-]*)((?:system|assistant|developer)\s*:)")
+_ROLE_LINE = re2.compile(r"(?im)((?:^|\r)[ \t>*#\-]*)((?:system|assistant|developer)\s*:)")
 _MANY_INVISIBLE = 3
 
 
