@@ -133,6 +133,7 @@ def test_jwt_needs_a_header_with_alg(detector: LeakDetector) -> None:
         fullwidth(AWS),
         "<p>AKIA&#73;OSFODNN7EXAMPLE</p>",  # HTML character references, decimal and hex
         "<p>AKIA&#x49;OSFODNN7&shy;EXAMPLE</p>",
+        "AKIA\u0301IOSFODNN7EXAMPLE",  # a combining mark on a letter of the key
     ],
 )
 def test_unicode_and_encoding_evasions_are_caught(detector: LeakDetector, text: str) -> None:

@@ -22,14 +22,15 @@ _ALPHABET = (
     "日本語テキスト한국어русский"
     "\u200b\u200d\u202e\ufeff\u00ad\x00\x7f\ufe0f"  # invisible
     "\x0b\x1f\x85\u1680\u2028"  # whitespace that RE2's \s does not match: becomes a space
+    "\u0301\u0303\u0338"  # combining marks: dropped after an ASCII letter
     "\uff21\uff41\ufb01\u2460\u00b2\u3000\uff71"  # compatibility forms
 )
 
 
 def _reference(text: str) -> str:
     """Decode percent-escape runs (again while that changes them, up to three passes) and HTML
-    character references, then NFKC each character, drop invisible ones and make other
-    whitespace a space."""
+    character references, drop combining marks on ASCII letters, then NFKC each character,
+    drop invisible ones and make other whitespace a space."""
     pieces: list[str] = []
     pos = 0
     for match in _PERCENT_RUN.finditer(text):
@@ -46,6 +47,8 @@ def _reference(text: str) -> str:
         lambda m: html.unescape(m.group(0)),
         decoded,
     )
+    marks = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+    decoded = re2.sub(f"[A-Za-z][{marks}]+", lambda m: m.group(0)[0], decoded)
     out = []
     for char in decoded:
         if is_invisible(char):
@@ -170,6 +173,8 @@ def test_normalising_knows_whether_the_text_held_an_invisible_character() -> Non
             "&#105;gnore",
         ),
         ("a &#105;b", "a ib", "i", "&#105;"),
+        # Combining marks on an ASCII letter are dropped; the letter maps to letter + marks.
+        ("say instru\u0301ctions", "say instructions", "u", "u\u0301"),
     ],
 )
 def test_folded_text_maps_back_to_exactly_what_produced_it(

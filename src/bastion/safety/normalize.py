@@ -10,7 +10,9 @@ shows them. A control
 character never belongs inside a credential or a sentence, so dropping it only rejoins what an
 attacker split. Whitespace that RE2's ``\\s`` does not know (vertical tab, the information
 separators, NEL, the line and paragraph separators, the Ogham space) becomes a space, so
-``you\\x0bare\\u2028now`` is read as the phrase it is.
+``you\\x0bare\\u2028now`` is read as the phrase it is. Combining marks on an ASCII letter
+(``u`` + U+0301) are dropped, as invisible characters are: a mark put on a letter of a key or
+a phrase must not split it.
 
 Speed: printable ASCII without ``%`` is returned as it is. Otherwise one RE2 pass over the
 UTF-8 bytes finds the runs that may change (percent-escapes, control characters, and
@@ -53,6 +55,11 @@ _ESCAPE = r"%(?:25){0,2}[0-9A-Fa-f]{2}"
 # An HTML character reference as a browser reads it: &#105; &#x69; &amp; &shy; (one pass).
 _REFERENCE = r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 _CHARACTER_REFERENCE = re2.compile(_REFERENCE)
+# Combining marks on an ASCII letter ("u" + U+0301): dropped, like an invisible character, so
+# a mark put on a letter of a key or a phrase does not split it.
+_DIACRITICS = r"\x{300}-\x{36f}\x{1ab0}-\x{1aff}\x{1dc0}-\x{1dff}\x{20d0}-\x{20ff}\x{fe20}-\x{fe2f}"
+_MARKED = rf"[A-Za-z][{_DIACRITICS}]+"  # the combining-mark blocks (not variation selectors)
+_MARKED_LETTER = re2.compile(_MARKED)
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _PERCENT_PASSES = 3
 
@@ -212,6 +219,8 @@ def _fold(chunk: str) -> str:
         chunk = unquote(chunk, errors="replace")  # one pass changes each run for good
     if "&" in chunk:
         chunk = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group(0)), chunk)
+    if not chunk.isascii():
+        chunk = _MARKED_LETTER.sub(lambda m: m.group(0)[0], chunk)
     return chunk.translate(_FOLD)
 
 
@@ -233,7 +242,7 @@ def _units(chunk: str) -> list[tuple[int, str]]:
         elif "&" in piece:
             units += _reference_units(piece)
         else:
-            units += [(1, _fold_char(c)) for c in piece]
+            units += _char_units(piece)
     return units
 
 
@@ -242,8 +251,23 @@ def _reference_units(piece: str) -> list[tuple[int, str]]:
     cursor = 0
     for match in _CHARACTER_REFERENCE.finditer(piece):
         start, end = match.span()
-        units += [(1, _fold_char(c)) for c in piece[cursor:start]]
+        units += _char_units(piece[cursor:start])
         units.append((end - start, _fold(match.group(0))))
+        cursor = end
+    units += _char_units(piece[cursor:])
+    return units
+
+
+def _char_units(piece: str) -> list[tuple[int, str]]:
+    """One unit per character, or per ASCII letter with the combining marks on it."""
+    if piece.isascii():
+        return [(1, _fold_char(c)) for c in piece]
+    units: list[tuple[int, str]] = []
+    cursor = 0
+    for match in _MARKED_LETTER.finditer(piece):
+        start, end = match.span()
+        units += [(1, _fold_char(c)) for c in piece[cursor:start]]
+        units.append((end - start, piece[start]))
         cursor = end
     units += [(1, _fold_char(c)) for c in piece[cursor:]]
     return units
@@ -395,7 +419,7 @@ _COMMON_BLOCKS = (
 @cache
 def _may_change() -> re2._Regexp:
     run = (
-        rf"(?:(?:{_ESCAPE})+|(?:{_REFERENCE})+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+|"
+        rf"(?:(?:{_ESCAPE})+|(?:{_REFERENCE})+|(?:{_MARKED})+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+|"
         f"[^\\x00-\\x7f{_stable_ranges()}]+)"
     )
     return re2.compile(f"{run}(?:[\\s\\S]{{0,32}}?{run}){{0,15}}", _OPTIONS)

@@ -9,7 +9,7 @@ its letter did, so nothing else changes.
 
 The accented forms are the precomposed Latin letters that decompose to the letter and
 combining marks, taken from this Python's Unicode tables. A mark left uncombined after a
-letter (``u`` + U+0301) is not read: the normaliser folds characters one by one.
+letter (``u`` + U+0301) never gets here: the normaliser drops it.
 
 The rewrite understands the RE2 syntax the English phrase rules use (escapes, character
 classes, groups and inline flags, counted repetition) and leaves all of that as written.
