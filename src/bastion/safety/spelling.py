@@ -1,11 +1,12 @@
-"""Phrase rules that read a word however it is spelt: "1gn0re", "ignóre", "prëvious".
+"""Phrase rules that read a word however it is spelt: "1gn0re", "ignóre", "ig**nore**".
 
 A model reads "1gn0re 4ll prev10us 1nstruct10ns" or "ïgnöre all prévious instructions" as the
 words they imitate. Rather than matching a second, folded copy of the text (one more pass
 over every text), each letter of a rule's words becomes a class of itself, the digit that
-stands in for it and its accented forms (``o`` -> ``[o0òóôõö…]``), so the one pass that reads
-the text reads every spelling. Where the text has none of them, a class matches exactly where
-its letter did, so nothing else changes.
+stands in for it and its accented forms (``o`` -> ``[o0òóôõö…]``), followed by any Markdown
+emphasis marks (``*``, ``_``, ``~``), so the one pass that reads the text reads every
+spelling. Where the text has none of them, a class matches exactly where its letter did, so
+nothing else changes.
 
 The accented forms are the precomposed Latin letters that decompose to the letter and
 combining marks, taken from this Python's Unicode tables. A mark left uncombined after a
@@ -43,8 +44,9 @@ def _variants() -> dict[str, str]:
                 and base.isalpha()
                 and all(unicodedata.category(m) == "Mn" for m in marks)
             ):
-                letter = base.lower()
-                variants[letter] = variants.get(letter, "") + char.lower()
+                lower = char.lower()
+                if len(lower) == 1 and lower not in variants.get(base.lower(), ""):
+                    variants[base.lower()] = variants.get(base.lower(), "") + lower
     return variants
 
 
@@ -75,7 +77,10 @@ def spelling_tolerant(pattern: str) -> str:
             i = end
         else:
             others = variants.get(char.lower())
-            out.append(f"[{char}{others}]" if others else char)
+            letter = f"[{char}{others}]" if others else char
+            # Markdown emphasis inside a word ("ig**nore**") does not split it either; the
+            # group keeps a quantifier on the letter ("instructions?").
+            out.append(f"(?:{letter}[*_~]*)" if char.isalpha() else letter)
             i += 1
     return "".join(out)
 
