@@ -52,13 +52,23 @@ def _variants() -> dict[str, str]:
 
 def spelling_tolerant(pattern: str) -> str:
     """``pattern`` with each literal letter also matching its digit and accented forms."""
+    return _rewrite_letters(_distribute_boundaries(pattern))
+
+
+def _rewrite_letters(pattern: str) -> str:
     variants = _variants()
     out: list[str] = []
     i = 0
     size = len(pattern)
     while i < size:
         char = pattern[i]
-        if char == "\\":  # an escape: \b, \s, \n, \., \x41 ... copied as it is
+        if pattern.startswith("\\b", i) and _is_letter(pattern, i + 2):
+            # A word's first letter: RE2's \b is ASCII-only, so before an accented form the
+            # boundary is "no ASCII word character before it" (\B next to a non-ASCII one).
+            ascii_unit, accented = _units(pattern[i + 2], variants)
+            out.append(f"(?:\\b{ascii_unit}|\\B{accented})" if accented else f"\\b{ascii_unit}")
+            i += 3
+        elif char == "\\":  # an escape: \b, \s, \n, \., \x41 ... copied as it is
             out.append(pattern[i : i + 2])
             i += 2
         elif char == "[":  # a class: its letters are already a choice, copied as it is
@@ -75,6 +85,10 @@ def spelling_tolerant(pattern: str) -> str:
             end = pattern.index("}", i) + 1
             out.append(pattern[i:end])
             i = end
+        elif _is_letter(pattern, i) and pattern.startswith("\\b", i + 1):
+            ascii_unit, accented = _units(char, variants)  # a word's last letter, likewise
+            out.append(f"(?:{ascii_unit}\\b|{accented}\\B)" if accented else f"{ascii_unit}\\b")
+            i += 3
         else:
             others = variants.get(char.lower())
             letter = f"[{char}{others}]" if others else char
@@ -83,6 +97,106 @@ def spelling_tolerant(pattern: str) -> str:
             out.append(f"(?:{letter}[*_~]*)" if char.isalpha() else letter)
             i += 1
     return "".join(out)
+
+
+def _is_letter(pattern: str, at: int) -> bool:
+    return at < len(pattern) and pattern[at].isascii() and pattern[at].isalpha()
+
+
+def _units(letter: str, variants: dict[str, str]) -> tuple[str, str]:
+    """The letter (and its digit) and its accented forms, each followed by emphasis marks."""
+    others = variants.get(letter.lower(), "")
+    ascii_members = letter + "".join(c for c in others if c.isascii())
+    accented = "".join(c for c in others if not c.isascii())
+    return (
+        f"(?:[{ascii_members}][*_~]*)",
+        f"(?:[{accented}][*_~]*)" if accented else "",
+    )
+
+
+def _distribute_boundaries(pattern: str) -> str:
+    """``\\b(?:a|b)`` as ``(?:\\ba|\\bb)`` and ``(?:a|b)\\b`` as ``(?:a\\b|b\\b)``, nested
+    groups too, so every boundary stands next to the letter it bounds."""
+    out: list[str] = []
+    i = 0
+    size = len(pattern)
+    while i < size:
+        lead = pattern.startswith("\\b(?:", i)
+        start = i + 2 if lead else i
+        if pattern.startswith("(?:", start):
+            end = _group_end(pattern, start)
+            trail = pattern.startswith("\\b", end)
+            if (lead or trail) and not _quantified(pattern, end):
+                alternatives = _alternatives(pattern[start + 3 : end - 1])
+                inner = "|".join(
+                    _distribute_boundaries(("\\b" if lead else "") + a + ("\\b" if trail else ""))
+                    for a in alternatives
+                )
+                out.append(f"(?:{inner})")
+                i = end + (2 if trail else 0)
+                continue
+        if pattern[i] == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+        elif pattern[i] == "[":
+            end = _class_end(pattern, i)
+            out.append(pattern[i:end])
+            i = end
+        else:
+            out.append(pattern[i])
+            i += 1
+    return "".join(out)
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """The offset just past the group that opens at ``start``."""
+    depth = 0
+    i = start
+    while True:
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = _class_end(pattern, i)
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+
+
+def _alternatives(body: str) -> list[str]:
+    """``body`` split at its top-level ``|``."""
+    parts: list[str] = []
+    depth = 0
+    i = 0
+    begin = 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = _class_end(body, i)
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(body[begin:i])
+            begin = i + 1
+        i += 1
+    parts.append(body[begin:])
+    return parts
+
+
+def _quantified(pattern: str, end: int) -> bool:
+    return end < len(pattern) and pattern[end] in "?*+{"
 
 
 def _class_end(pattern: str, start: int) -> int:
