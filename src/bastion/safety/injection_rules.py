@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from bastion.safety.findings import Severity
 from bastion.safety.injection_translations import TRANSLATED_RULES
 from bastion.safety.phrase_gap import gap
-from bastion.safety.spelling import spelling_tolerant
 
 __all__ = ["DEFAULT_INJECTION_RULES", "InjectionRule"]
 
@@ -23,6 +22,9 @@ class InjectionRule:
     severity: Severity
     pattern: str
     core: bool = False  # also matched against the ROT13 of the text
+    # Read with any spelling of its words (digits, accents, emphasis marks: ``spelling``);
+    # the ROT13 check reads the pattern as written.
+    any_spelling: bool = False
 
 
 C, H, M, L = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW
@@ -208,7 +210,7 @@ ENGLISH_RULES: tuple[InjectionRule, ...] = (
 
 DEFAULT_INJECTION_RULES: tuple[InjectionRule, ...] = tuple(
     # The English phrases also read digits and accents on their letters ("1gn0re", "ignóre").
-    replace(r, pattern=spelling_tolerant(r.pattern)) if r.core else r
+    replace(r, any_spelling=r.core)
     for r in ENGLISH_RULES
 ) + tuple(
     # ROT13 moves only ASCII letters, so it also hides Latin-script translations.

@@ -21,6 +21,7 @@ from bastion.safety.injection_rules import DEFAULT_INJECTION_RULES, InjectionRul
 from bastion.safety.literal_prefix import LiteralPrefixes, first_match
 from bastion.safety.lookalikes import fold_lookalikes
 from bastion.safety.normalize import NormalizedText, normalize, strip_invisible
+from bastion.safety.spelling import spelling_tolerant
 from bastion.safety.verdicts import Verdict, parse_verdicts, strongest_verdict
 
 __all__ = ["InjectionFinding", "SanitizeResult", "Sanitizer"]
@@ -82,10 +83,15 @@ class Sanitizer:
     ) -> None:
         self._verdicts = parse_verdicts(verdicts)
         self._rules = tuple(rules)
-        self._compiled = tuple(re2.compile(r.pattern) for r in self._rules)
-        # Derived on a rule's first report (parsing all ~50 patterns costs ~50 ms at start).
+        self._patterns = tuple(
+            spelling_tolerant(r.pattern) if r.any_spelling else r.pattern for r in self._rules
+        )
+        # Compiled and derived on a rule's first report: the set decides which rules run, and
+        # compiling all ~50 patterns (and parsing them for prefixes) costs ~100 ms at start.
+        self._compiled: dict[int, re2._Regexp] = {}
+        self._as_written: dict[int, re2._Regexp] = {}
         self._prefixes: dict[int, LiteralPrefixes | None] = {}
-        self._set = _compile_set(r.pattern for r in self._rules)
+        self._set = _compile_set(self._patterns)
         self._core = tuple(i for i, r in enumerate(self._rules) if r.core)
         self._core_set = _compile_set(self._rules[i].pattern for i in self._core)
 
@@ -134,7 +140,7 @@ class Sanitizer:
         found: list[tuple[str, Severity, int, int]] = []
         for index in sorted(self._set.Match(view.data) or ()):  # type: ignore[attr-defined]
             rule = self._rules[index]
-            match = first_match(self._compiled[index], self._prefixes_of(index), view.data)
+            match = first_match(self._regex(index), self._prefixes_of(index), view.data)
             if match is not None:
                 found.append((rule.name, rule.severity, *view.span(*match.span())))
         found += self._rot13_findings(view)
@@ -145,9 +151,21 @@ class Sanitizer:
                     found.append(("encoded_instruction", Severity.HIGH, start, end))
         return found
 
+    def _regex(self, index: int) -> re2._Regexp:
+        if index not in self._compiled:
+            self._compiled[index] = re2.compile(self._patterns[index])
+        return self._compiled[index]
+
+    def _regex_as_written(self, index: int) -> re2._Regexp:
+        if self._patterns[index] is self._rules[index].pattern:
+            return self._regex(index)
+        if index not in self._as_written:
+            self._as_written[index] = re2.compile(self._rules[index].pattern)
+        return self._as_written[index]
+
     def _prefixes_of(self, index: int) -> LiteralPrefixes | None:
         if index not in self._prefixes:
-            self._prefixes[index] = LiteralPrefixes.of(self._rules[index].pattern)
+            self._prefixes[index] = LiteralPrefixes.of(self._patterns[index])
         return self._prefixes[index]
 
     def _rot13_findings(self, encoded: EncodedText) -> list[tuple[str, Severity, int, int]]:
@@ -155,7 +173,7 @@ class Sanitizer:
         hits = self._core_set.Match(turned)  # type: ignore[attr-defined]
         found: list[tuple[str, Severity, int, int]] = []
         for hit in sorted(hits or ()):
-            for match in self._compiled[self._core[hit]].finditer(turned):
+            for match in self._regex_as_written(self._core[hit]).finditer(turned):
                 start, end = match.span()
                 # Text without ASCII letters reads the same after ROT13 (a Chinese phrase):
                 # the rule has reported it on the text itself, and nothing was hidden.
