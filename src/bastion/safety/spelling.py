@@ -19,6 +19,7 @@ classes, groups and inline flags, counted repetition) and leaves all of that as 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from functools import cache
 
 __all__ = ["spelling_tolerant"]
@@ -151,41 +152,39 @@ def _distribute_boundaries(pattern: str) -> str:
     return "".join(out)
 
 
+def _structure(text: str, start: int) -> Iterator[tuple[int, str]]:
+    """The characters of ``text`` from ``start`` that are not inside an escape or a class."""
+    i = start
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            i += 2
+        elif char == "[":
+            i = _class_end(text, i)
+        else:
+            yield i, char
+            i += 1
+
+
 def _group_end(pattern: str, start: int) -> int:
     """The offset just past the group that opens at ``start``."""
     depth = 0
-    i = start
-    while True:
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = _class_end(pattern, i)
-            continue
+    for i, char in _structure(pattern, start):
         if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
             if depth == 0:
                 return i + 1
-        i += 1
+    raise ValueError(f"unbalanced group at {start} in {pattern!r}")
 
 
 def _alternatives(body: str) -> list[str]:
     """``body`` split at its top-level ``|``."""
     parts: list[str] = []
     depth = 0
-    i = 0
     begin = 0
-    while i < len(body):
-        char = body[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "[":
-            i = _class_end(body, i)
-            continue
+    for i, char in _structure(body, 0):
         if char == "(":
             depth += 1
         elif char == ")":
@@ -193,7 +192,6 @@ def _alternatives(body: str) -> list[str]:
         elif char == "|" and depth == 0:
             parts.append(body[begin:i])
             begin = i + 1
-        i += 1
     parts.append(body[begin:])
     return parts
 
