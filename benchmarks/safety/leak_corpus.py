@@ -17,11 +17,10 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-ALNUM = string.ascii_letters + string.digits
-B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
-HEX = "0123456789abcdef"
-URLSAFE = ALNUM + "_-"
-BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+import leak_corpus_business
+import leak_corpus_devops
+from corpus_alphabets import ALNUM, B62, BECH32, HEX, URLSAFE
+from corpus_alphabets import draw as _s
 
 
 @dataclass(frozen=True)
@@ -30,10 +29,6 @@ class Sample:
     secret: str | None  # None for a near-miss that must stay clean
     kind: str  # rule family or near-miss kind
     context: str
-
-
-def _s(rng: random.Random, alphabet: str, n: int) -> str:
-    return "".join(rng.choice(alphabet) for _ in range(n))
 
 
 def _github(rng: random.Random, prefix: str) -> str:
@@ -297,23 +292,44 @@ def near_misses(rng: random.Random) -> list[tuple[str, str]]:
     return out
 
 
-def build(seed: int = 1337, per_rule: int = 24) -> list[Sample]:
-    rng = random.Random(seed)
+def _family_samples(
+    tokens: dict[str, Callable[[random.Random], str]],
+    snippets: dict[str, Callable[[random.Random], tuple[str, str]]],
+    rng: random.Random,
+    per_rule: int,
+) -> list[Sample]:
     samples: list[Sample] = []
     contexts = sorted(CONTEXTS)
-    for family, make in sorted(TOKENS.items()):
+    for family, make in sorted(tokens.items()):
         for i in range(per_rule):
             secret = make(rng)
             ctx = contexts[i % len(contexts)]
             samples.append(Sample(CONTEXTS[ctx].format(s=secret), secret, family, ctx))
-    for family, make_snippet in sorted(SNIPPETS.items()):
+    for family, make_snippet in sorted(snippets.items()):
         for _ in range(per_rule):
             snippet, secret = make_snippet(rng)
             samples.append(Sample(f"# config\n{snippet}\n", secret, family, "snippet"))
+    return samples
+
+
+# Families added later, each drawn from its own generator (seed + n), so that adding them
+# leaves every earlier sample as it was.
+EXTRA_FAMILIES = (leak_corpus_devops, leak_corpus_business)
+
+
+def build(seed: int = 1337, per_rule: int = 24) -> list[Sample]:
+    rng = random.Random(seed)
+    samples = _family_samples(TOKENS, SNIPPETS, rng, per_rule)
     for family in ENCODED_FAMILIES:
         for i, (encoding, encode) in enumerate(sorted(ENCODINGS.items())):
             encoded = encode(TOKENS[family](rng))
             carrier = CARRIERS[i % len(CARRIERS)]
             samples.append(Sample(carrier.format(e=encoded), encoded, family, encoding))
     samples += [Sample(text, None, kind, "near_miss") for text, kind in near_misses(rng)]
+    for offset, extra in enumerate(EXTRA_FAMILIES, start=1):
+        extra_rng = random.Random(seed + offset)
+        samples += _family_samples(extra.TOKENS, extra.SNIPPETS, extra_rng, per_rule)
+        samples += [
+            Sample(text, None, kind, "near_miss") for text, kind in extra.near_misses(extra_rng)
+        ]
     return samples

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from bastion.safety.leak_rule import LeakRule
+from bastion.safety.leak_rules_business import BUSINESS_RULES
+from bastion.safety.leak_rules_devops import DEVOPS_RULES
 from bastion.safety.leak_rules_platforms import PLATFORM_RULES
 from bastion.safety.leak_rules_services import SERVICE_RULES
 
 __all__ = ["DEFAULT_LEAK_RULES", "LeakRule", "rule_names"]
 
 # Order matters only for ties: on an identical span the earlier (more specific) rule wins.
-DEFAULT_LEAK_RULES: tuple[LeakRule, ...] = PLATFORM_RULES + SERVICE_RULES
+DEFAULT_LEAK_RULES: tuple[LeakRule, ...] = (
+    PLATFORM_RULES + SERVICE_RULES + DEVOPS_RULES + BUSINESS_RULES
+)
 
 
 def rule_names() -> frozenset[str]:
