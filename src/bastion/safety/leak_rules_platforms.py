@@ -1,7 +1,7 @@
-"""Leak rules: cloud platforms, source hosting, AI providers, keys and auth headers.
+"""Leak rules: private keys, cloud platforms, source hosting and AI providers.
 
 Formats follow each vendor's published token format (prefix, alphabet, length). Rules whose
-prefix is distinctive block; rules that need context (auth headers, JWTs) redact.
+prefix is distinctive block.
 """
 
 from __future__ import annotations
@@ -114,72 +114,4 @@ PLATFORM_RULES: tuple[LeakRule, ...] = (
     rule("xai_api_key", r"xai-[A-Za-z0-9]{80}"),
     rule("langsmith_api_key", r"lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}"),
     rule("sandbox_credential_placeholder", r"icsbx_[A-Za-z0-9]{16,}"),
-    # --- auth material in headers, URLs and tokens
-    rule(
-        "jwt",
-        r"eyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*",
-        H,
-        REDACT,
-        validator=v.jwt_header,
-    ),
-    rule(
-        "database_connection_string",
-        r"(?i)\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|"
-        r"sqlserver|oracle|cockroachdb|clickhouse|couchdb|neo4j|jdbc:[a-z]+)"
-        r"://[^\s:/@'\"]*:([^\s@'\"/]+)@[^\s'\"]+",
-        H,
-        REDACT,
-        group=1,
-        validator=v.password_value,
-    ),
-    rule(
-        "url_credentials",
-        r"(?i)\b(?:https?|ftps?|sftp|smtps?|ldaps?|ssh|git)://[^\s:/@'\"]+:([^\s@'\"/]+)@[^\s'\"]+",
-        H,
-        REDACT,
-        group=1,
-        validator=v.password_value,
-    ),
-    rule(
-        "bearer_token",
-        r"(?i)\bbearer\s+[A-Za-z0-9._~+/\-]{20,}=*",
-        H,
-        REDACT,
-        validator=v.has_digit_and_letter,
-    ),
-    rule(
-        "basic_auth",
-        r"(?i)\bbasic\s+[A-Za-z0-9+/]{8,}={0,2}",
-        H,
-        REDACT,
-        validator=v.basic_auth_credentials,
-    ),
-    rule(
-        "auth_header",
-        r"(?i)(?:authorization|x-api-key|api-key|x-auth-token)[\"']?\s*[:=]\s*[\"']?"
-        r"(?:[A-Za-z]+\s+)?([A-Za-z0-9._~+/\-]{20,}=*)",
-        H,
-        REDACT,
-        group=1,
-        validator=v.looks_random,
-    ),
-    rule(
-        "generic_secret_assignment",
-        r"(?i)(?:api[_\-.]?key|apikey|secret|token|access[_\-.]?key|client[_\-.]?secret|"
-        r"auth[_\-.]?key|private[_\-.]?key|credentials?)[A-Za-z0-9_\-.]{0,20}[\"']?\s*"
-        r"(?::=|=>|[:=])\s*[\"']?([A-Za-z0-9_./+=~\-]{16,})",
-        M,
-        REDACT,
-        group=1,
-        validator=v.looks_random,
-    ),
-    rule(
-        "password_assignment",
-        r"(?i)(?:password|passwd|pwd|passphrase)[A-Za-z0-9_\-.]{0,20}[\"']?\s*(?::=|=>|[:=])"
-        r"\s*[\"']([^\"'\s]{6,})[\"']",
-        M,
-        REDACT,
-        group=1,
-        validator=v.password_value,
-    ),
 )

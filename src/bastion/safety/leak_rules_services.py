@@ -6,7 +6,6 @@ the rule needs a keyword next to the value (``datadog_api_key = ...``) and redac
 
 from __future__ import annotations
 
-from bastion.safety import leak_validators as v
 from bastion.safety.findings import LeakAction, Severity
 from bastion.safety.leak_rule import LeakRule, rule
 
@@ -103,13 +102,4 @@ SERVICE_RULES: tuple[LeakRule, ...] = (
     rule("dropbox_token", r"\bsl\.[A-Za-z0-9_\-]{130,152}", H),
     rule("mapbox_secret_token", r"sk\.eyJ[A-Za-z0-9_\-]{50,}\.[A-Za-z0-9_\-]{20,}"),
     rule("okta_token", r"(?i)okta" + _ASSIGN + r"(00[A-Za-z0-9_\-]{40})\b", H, REDACT, group=1),
-    rule(
-        "env_password",
-        r"(?m)^\s*(?:export\s+)?[A-Z0-9_]*(?:PASSWORD|PASSWD|_PWD|PASSPHRASE)[A-Z0-9_]*\s*=\s*"
-        r"[\"']?([^\s\"'#]{6,})",
-        M,
-        REDACT,
-        group=1,
-        validator=v.password_value,
-    ),
 )
