@@ -31,7 +31,10 @@ _SPECIAL_TOKEN = re2.compile(
     r"<\|[A-Za-z_]{0,30}\|>|\[/?INST\]|<</?SYS>>|<(?:start|end)_of_turn>|"
     r"\[/?(?:SYSTEM_PROMPT|AVAILABLE_TOOLS|TOOL_CALLS|TOOL_RESULTS)\]|</?tool_call>"
 )
-_ROLE_LINE = re2.compile(r"(?im)((?:^|\r)[ \t>*#\-]*)((?:system|assistant|developer)\s*:)")
+# A line starts after a newline, a lone carriage return or a line break RE2 does not know.
+_ROLE_LINE = re2.compile(
+    r"(?im)((?:^|[\r\x0b\x{85}\x{2028}\x{2029}])[ \t>*#\-]*)((?:system|assistant|developer)\s*:)"
+)
 _MANY_INVISIBLE = 3
 
 
