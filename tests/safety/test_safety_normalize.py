@@ -21,7 +21,7 @@ _ALPHABET = (
     "äöüßéÀ—“”…€"  # stable non-ASCII: left alone
     "日本語テキスト한국어русский"
     "\u200b\u200d\u202e\ufeff\u00ad\x00\x7f\ufe0f"  # invisible
-    "\x0b\x1f\x85\u1680\u2028"  # whitespace that RE2's \s does not match: becomes a space
+    "\x0b\x1f\x85\u1680\u2028"  # whitespace RE2's \s does not match: a space or a CR
     "\u0301\u0303\u0338"  # combining marks: dropped after an ASCII letter
     "\uff21\uff41\ufb01\u2460\u00b2\u3000\uff71"  # compatibility forms
 )
@@ -30,7 +30,8 @@ _ALPHABET = (
 def _reference(text: str) -> str:
     """Decode percent-escape runs (again while that changes them, up to three passes) and HTML
     character references, drop combining marks on ASCII letters, then NFKC each character,
-    drop invisible ones and make other whitespace a space."""
+    drop invisible ones, make line breaks RE2 does not know a carriage return and other
+    whitespace a space."""
     pieces: list[str] = []
     pos = 0
     for match in _PERCENT_RUN.finditer(text):
@@ -54,6 +55,7 @@ def _reference(text: str) -> str:
         if is_invisible(char):
             continue
         out += [c for c in unicodedata.normalize("NFKC", char) if not is_invisible(c)]
+    out = ["\r" if c in "\x0b\x85\u2028\u2029" else c for c in out]
     return "".join(" " if c.isspace() and c not in " \t\n\r\f" else c for c in out)
 
 
@@ -158,10 +160,10 @@ def test_normalising_knows_whether_the_text_held_an_invisible_character() -> Non
 @pytest.mark.parametrize(
     ("text", "expected", "word", "original"),
     [
-        # Whitespace RE2's \s does not match becomes a space.
+        # Whitespace RE2's \s does not match becomes a space, a line break a carriage return.
         (
-            "key\x0bvalue\u2028next\u1680word\x1fend \x0c kept",
-            "key value next word end \x0c kept",
+            "key\x0bvalue\u2028next\u1680word\x1fend \x0c kept\x85\u2029",
+            "key\rvalue\rnext word end \x0c kept\r\r",
             "next",
             "next",
         ),

@@ -9,10 +9,11 @@ character references (``&#105;gnore``, ``instru&shy;ctions``), decoded once, as 
 shows them. A control
 character never belongs inside a credential or a sentence, so dropping it only rejoins what an
 attacker split. Whitespace that RE2's ``\\s`` does not know (vertical tab, the information
-separators, NEL, the line and paragraph separators, the Ogham space) becomes a space, so
-``you\\x0bare\\u2028now`` is read as the phrase it is. Combining marks on an ASCII letter
-(``u`` + U+0301) are dropped, as invisible characters are: a mark put on a letter of a key or
-a phrase must not split it.
+separators, the Ogham space) becomes a space, and a line break it does not know (vertical
+tab, NEL, the line and paragraph separators) a carriage return, so ``you\\x0bare\\u2028now`` is
+read as the phrase it is and ``\\u2028System:`` as a line that starts with a role.
+Combining marks on an ASCII letter (``u`` + U+0301) are dropped, as invisible characters are:
+a mark put on a letter of a key or a phrase must not split it.
 
 Speed: printable ASCII without ``%`` is returned as it is. Otherwise one RE2 pass over the
 UTF-8 bytes finds the runs that may change (percent-escapes, control characters, and
@@ -75,14 +76,19 @@ def is_invisible(char: str) -> bool:
 
 
 _RE2_WHITESPACE = " \t\n\r\f"  # RE2's \s
+# Line breaks RE2 does not know (vertical tab, NEL, the line and paragraph separators).
+_LINE_BREAKS = "\x0b\x85\u2028\u2029"
 
 
 def _plain_whitespace(char: str) -> str:
     """``char``, or a space if it is whitespace that RE2's ``\\s`` would not see.
 
-    A space, not a line break, even for the line separators: two of them in a row would read
-    as a blank line, which ends a phrase, where two spaces keep it whole.
+    A line break becomes a carriage return, which rules read as the start of a line (a role
+    marker after U+2028 is one), not a newline: two of them in a row would read as a blank
+    line, which ends a phrase, where two carriage returns keep it whole.
     """
+    if char in _LINE_BREAKS:
+        return "\r"
     return " " if char.isspace() and char not in _RE2_WHITESPACE else char
 
 

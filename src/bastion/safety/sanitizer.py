@@ -1,15 +1,16 @@
 """Prompt-injection detection and escaping for outside content.
 
 Layers, because no single one holds: phrase and structure rules on normalised text (so
-zero-width characters and fullwidth letters do not hide a phrase), the same English rules over
-the ROT13 of the text, decoding of base64/hex spans and of Unicode tag characters with a
-re-check of what they say, and a raised verdict when several medium signals appear together.
-The text handed on has invisible characters removed and chat-template tokens escaped.
+zero-width characters and fullwidth letters do not hide a phrase, nor inline HTML tags inside
+a word), the same English rules over the ROT13 of the text, decoding of base64/hex spans and
+of Unicode tag characters with a re-check of what they say, and a raised verdict when several
+medium signals appear together. The text handed on has invisible characters removed and
+chat-template tokens escaped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import re2
@@ -18,6 +19,7 @@ from bastion.safety.encoded_payloads import decoded_spans, rot13, tag_smuggled_t
 from bastion.safety.encoded_text import EncodedText
 from bastion.safety.findings import Severity
 from bastion.safety.injection_rules import DEFAULT_INJECTION_RULES, InjectionRule
+from bastion.safety.inline_tags import join_tagged_words
 from bastion.safety.literal_prefix import LiteralPrefixes, first_match
 from bastion.safety.lookalikes import fold_lookalikes
 from bastion.safety.normalize import NormalizedText, normalize, strip_invisible
@@ -31,7 +33,10 @@ _SPECIAL_TOKEN = re2.compile(
     r"<\|[A-Za-z_]{0,30}\|>|\[/?INST\]|<</?SYS>>|<(?:start|end)_of_turn>|"
     r"\[/?(?:SYSTEM_PROMPT|AVAILABLE_TOOLS|TOOL_CALLS|TOOL_RESULTS)\]|</?tool_call>"
 )
-_ROLE_LINE = re2.compile(r"(?im)((?:^|\r)[ \t>*#\-]*)((?:system|assistant|developer)\s*:)")
+# A line starts after a newline, a lone carriage return or a line break RE2 does not know.
+_ROLE_LINE = re2.compile(
+    r"(?im)((?:^|[\r\x0b\x{85}\x{2028}\x{2029}])[ \t>*#\-]*)((?:system|assistant|developer)\s*:)"
+)
 _MANY_INVISIBLE = 3
 
 
@@ -134,16 +139,23 @@ class Sanitizer:
     ) -> list[tuple[str, Severity, int, int]]:
         encoded = encoded or EncodedText(text)
         # Rules read Cyrillic or Greek lookalikes in Latin words as the letters they imitate
-        # (one character for one, so character offsets hold in either text).
+        # (one character for one, so character offsets hold), and "ig<b></b>nore" as the
+        # word a browser shows (byte offsets map back through the removed tags).
         folded = fold_lookalikes(text, encoded.data)
-        view = encoded if folded is None else EncodedText(folded)
+        read = encoded if folded is None else EncodedText(folded)
+        joined = join_tagged_words(read)
+        if joined is None:
+            view, to_chars = read, read.span
+        else:
+            view = joined.view
+            to_chars = lambda start, end: read.span(*joined.to_source(start, end))  # noqa: E731
         found: list[tuple[str, Severity, int, int]] = []
         for index in sorted(self._set.Match(view.data) or ()):  # type: ignore[attr-defined]
             rule = self._rules[index]
             match = first_match(self._regex(index), self._prefixes_of(index), view.data)
             if match is not None:
-                found.append((rule.name, rule.severity, *view.span(*match.span())))
-        found += self._rot13_findings(view)
+                found.append((rule.name, rule.severity, *to_chars(*match.span())))
+        found += self._rot13_findings(view.data, to_chars)
         if depth < _MAX_DEPTH:
             for start, end, _encoding, decoded in decoded_spans(encoded):
                 inner = self._detect(normalize(decoded, remember=False).text, depth + 1)
@@ -168,8 +180,10 @@ class Sanitizer:
             self._prefixes[index] = LiteralPrefixes.of(self._patterns[index])
         return self._prefixes[index]
 
-    def _rot13_findings(self, encoded: EncodedText) -> list[tuple[str, Severity, int, int]]:
-        turned = rot13(encoded.data)
+    def _rot13_findings(
+        self, data: bytes, to_chars: Callable[[int, int], tuple[int, int]]
+    ) -> list[tuple[str, Severity, int, int]]:
+        turned = rot13(data)
         hits = self._core_set.Match(turned)  # type: ignore[attr-defined]
         found: list[tuple[str, Severity, int, int]] = []
         for hit in sorted(hits or ()):
@@ -177,8 +191,8 @@ class Sanitizer:
                 start, end = match.span()
                 # Text without ASCII letters reads the same after ROT13 (a Chinese phrase):
                 # the rule has reported it on the text itself, and nothing was hidden.
-                if turned[start:end] != encoded.data[start:end]:
-                    found.append(("rot13_instruction", Severity.HIGH, *encoded.span(start, end)))
+                if turned[start:end] != data[start:end]:
+                    found.append(("rot13_instruction", Severity.HIGH, *to_chars(start, end)))
                     break
         return found
 

@@ -24,8 +24,19 @@ from functools import cache
 
 __all__ = ["spelling_tolerant"]
 
-# The digits that commonly stand in for letters (1 for i rather than l: "1nstruct10ns").
-_DIGIT_FOR = {"o": "0", "i": "1", "e": "3", "a": "4", "s": "5", "t": "7", "g": "9"}
+# The digits and symbols that commonly stand in for letters ("1nstruct10ns", "a11", "@ll",
+# "in$tructions", "!gnore").
+_STAND_INS = {
+    "o": "0",
+    "i": "1!",
+    "l": "1",
+    "e": "3",
+    "a": "4@",
+    "s": "5$",
+    "t": "7",
+    "g": "9",
+    "b": "8",
+}
 # Latin-1 Supplement and Latin Extended-A: the accents of the European languages. (Extended-B
 # and Latin Extended Additional would add ~15 ms to building the sanitizer, for letters that
 # are rarely used to disguise English.)
@@ -35,7 +46,7 @@ _ACCENTED_BLOCKS = (range(0xC0, 0x180),)
 @cache
 def _variants() -> dict[str, str]:
     """Letter -> the other characters a rule should read as that letter."""
-    variants = dict(_DIGIT_FOR)
+    variants = dict(_STAND_INS)
     for block in _ACCENTED_BLOCKS:
         for code in block:
             char = chr(code)
@@ -108,14 +119,19 @@ def _is_letter(pattern: str, at: int) -> bool:
 
 
 def _units(letter: str, variants: dict[str, str]) -> tuple[str, str]:
-    """The letter (and its digit) and its accented forms, each followed by emphasis marks."""
+    """The letter (and its digit), and its forms that are not ASCII word characters (accented
+    letters, symbols), each followed by emphasis marks. RE2's ``\\b`` knows only the first."""
     others = variants.get(letter.lower(), "")
-    ascii_members = letter + "".join(c for c in others if c.isascii())
-    accented = "".join(c for c in others if not c.isascii())
+    word = "".join(c for c in others if _is_word_char(c))
+    other = "".join(c for c in others if not _is_word_char(c))
     return (
-        f"(?:[{ascii_members}][*_~]*)",
-        f"(?:[{accented}][*_~]*)" if accented else "",
+        f"(?:[{letter}{word}][*_~]*)",
+        f"(?:[{other}][*_~]*)" if other else "",
     )
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isascii() and (char.isalnum() or char == "_")
 
 
 def _distribute_boundaries(pattern: str) -> str:
