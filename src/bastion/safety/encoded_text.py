@@ -9,17 +9,29 @@ from __future__ import annotations
 
 import re2
 
-__all__ = ["MIN_BASE64_RUN", "EncodedText"]
+__all__ = ["MIN_BASE64_RUN", "MIN_SPELLED_RUN", "EncodedText"]
 
 _STEP = 4096
 _CONTINUATION = bytes(range(0x80, 0xC0))
 MIN_BASE64_RUN = 16  # characters: 12 bytes of base64, the least that can hold a credential
-# A maximal run of the base64 alphabet (standard and URL-safe) and its padding.
-_BASE64_RUN = re2.compile(rb"[A-Za-z0-9+/_\-]{%d,}={0,2}" % MIN_BASE64_RUN)
+MIN_SPELLED_RUN = 12  # characters spelt out one by one ("A K I A ..."), the shortest key
+# A maximal run of the base64 alphabet (standard and URL-safe) and its padding, or the
+# characters of a token (letters, digits, "_", "-") spelt out one at a time, with spaces, dots,
+# commas, bars or line breaks between them.
+# One pass finds both: the second alternative costs nothing measurable on top of the first.
+_SPELLED_SEPARATOR = rb"(?:[ \t.,|]{1,3}|\r?\n)"
+_RUNS = re2.compile(
+    rb"[A-Za-z0-9+/_\-]{%d,}={0,2}|(?:[A-Za-z0-9_\-]%s){%d,}[A-Za-z0-9_\-]"
+    % (MIN_BASE64_RUN, _SPELLED_SEPARATOR, MIN_SPELLED_RUN - 1)
+)
+_TOKEN_CHARACTERS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_BASE64_ALPHABET = _TOKEN_CHARACTERS | frozenset(b"+/")
+# Spelt with a separator that is itself in the base64 alphabet ("A-K-I-A-..."): a base64 run.
+_ALPHABET_SEPARATORS = (b"-", b"_", b"/")
 
 
 class EncodedText:
-    __slots__ = ("_base64_runs", "_checkpoints", "data", "is_ascii", "text")
+    __slots__ = ("_base64_runs", "_checkpoints", "_spelled_runs", "data", "is_ascii", "text")
 
     def __init__(self, text: str, data: bytes | None = None) -> None:
         """``data``: ``text`` already encoded (UTF-8, errors replaced) by the caller."""
@@ -28,6 +40,7 @@ class EncodedText:
         self.is_ascii = len(self.data) == len(text)
         self._checkpoints: list[int] | None = None
         self._base64_runs: list[tuple[int, int]] | None = None
+        self._spelled_runs: list[tuple[int, int]] | None = None
 
     def base64_runs(self) -> list[tuple[int, int]]:
         """Byte spans of the maximal runs of ``[A-Za-z0-9+/_-]`` of at least
@@ -37,8 +50,23 @@ class EncodedText:
         RE2 pass serves both (a run of at least N characters is a match of ``X{N,}={0,2}``).
         """
         if self._base64_runs is None:
-            self._base64_runs = [m.span() for m in _BASE64_RUN.finditer(self.data)]
+            self._base64_runs, self._spelled_runs = _find_runs(self.data)
         return self._base64_runs
+
+    def spelled_characters(self, start: int, end: int) -> list[int]:
+        """Byte offsets of the characters that the spelt run [start, end) spells."""
+        data = self.data
+        if data[start + 1 : start + 2] in _ALPHABET_SEPARATORS:
+            return list(range(start, end, 2))  # "A-K-I-A": every other one
+        return [i for i in range(start, end) if data[i] in _TOKEN_CHARACTERS]
+
+    def spelled_runs(self) -> list[tuple[int, int]]:
+        """Byte spans of letters and digits spelt out one by one, at least
+        ``MIN_SPELLED_RUN`` of them, with a separator between every two: ``A K I A ...``,
+        one per line, ``A.K.I.A``, ``A-K-I-A``. Found in the pass that finds base64 runs."""
+        if self._spelled_runs is None:
+            self._base64_runs, self._spelled_runs = _find_runs(self.data)
+        return self._spelled_runs
 
     def char_offset(self, byte_offset: int) -> int:
         if self.is_ascii:
@@ -55,3 +83,53 @@ class EncodedText:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         return self.char_offset(start), self.char_offset(end)
+
+
+def _find_runs(data: bytes) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The base64 runs and the spelt-out runs of ``data``, in one RE2 pass."""
+    base64: list[tuple[int, int]] = []
+    spelled: list[tuple[int, int]] = []
+    spelled_end = -1
+    for match in _RUNS.finditer(data):
+        start, end = match.span()
+        if data[start + 1] in _BASE64_ALPHABET:  # the first alternative: a base64 run
+            if spelled_end == start:
+                # A spelt run ending in a token character took it from this run: give it
+                # back, so the run is the maximal one a search for base64 alone finds.
+                start -= 1
+            base64.append((start, end))
+            if _spelled_with_alphabet(data[start:end]):
+                spelled.append((start, end))
+        else:
+            spelled += _same_separator_runs(data, start, end)
+            spelled_end = end
+    return base64, spelled
+
+
+def _same_separator_runs(data: bytes, start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of a spelt run that keep one separator, without a first or last character
+    that belongs to a word: in "A K I A\nLet" the "L" is the next word's."""
+    kept = [i for i in range(start, end) if data[i] in _TOKEN_CHARACTERS]
+    # A character glued to a word before or after the run is that word's ("ok A K I A").
+    if start and data[start - 1] in _TOKEN_CHARACTERS:
+        kept = kept[1:]
+    if end < len(data) and data[end] in _TOKEN_CHARACTERS:
+        kept = kept[:-1]
+    runs: list[tuple[int, int]] = []
+    first = 0
+    for k in range(1, len(kept) + 1):
+        if k == len(kept) or (
+            k >= 2 and data[kept[k - 1] + 1 : kept[k]] != data[kept[k - 2] + 1 : kept[k - 1]]
+        ):
+            if k - first >= MIN_SPELLED_RUN:
+                runs.append((kept[first], kept[k - 1] + 1))
+            first = k - 1 if k < len(kept) else k
+    return runs
+
+
+def _spelled_with_alphabet(run: bytes) -> bool:
+    """``A-K-I-A-...``: every second character one and the same base64 separator."""
+    if len(run) < 2 * MIN_SPELLED_RUN - 1:
+        return False
+    separators = run[1::2]
+    return separators[:1] in _ALPHABET_SEPARATORS and separators == separators[:1] * len(separators)

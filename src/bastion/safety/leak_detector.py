@@ -5,7 +5,9 @@ only the rules that the set reports are run on their own to locate and validate 
 Matching runs on the normalised text and every finding is mapped back to offsets in the text
 as given. Spans that decode from base64 or hex to printable text are scanned again (one nested
 layer too); a credential found inside is reported on the encoded span as
-``base64:<rule>`` or ``hex:<rule>``, with the rule's severity and action.
+``base64:<rule>`` or ``hex:<rule>``, with the rule's severity and action. A credential spelt
+out a character at a time (``A K I A ...``, one per line) is found on its characters alone
+and reported as ``spaced:<rule>``.
 """
 
 from __future__ import annotations
@@ -126,6 +128,7 @@ class LeakDetector:
             [] if self._vault_action is LeakAction.ALLOW else self._exact_findings(norm, encoded)
         )
         findings += self._pattern_findings(norm, encoded)
+        findings += self._spelled_findings(norm, encoded)
         findings += self._encoded_findings(norm, encoded, DecodeBudget(), 0)
         kept = _drop_contained(findings)
         return LeakScan(
@@ -175,6 +178,34 @@ class LeakDetector:
                 found.append(
                     Finding(
                         leak_rule.name, leak_rule.severity, leak_rule.action, start, end, preview
+                    )
+                )
+        return found
+
+    def _spelled_findings(self, norm: NormalizedText, encoded: EncodedText) -> list[Finding]:
+        """Credentials spelt out a character at a time (``A K I A ...``, one per line), as an
+        injected model is told to write a key so that no pattern sees it: the rules run on the
+        characters alone, and each finding is reported on the characters it spans as
+        ``spaced:<rule>``."""
+        found: list[Finding] = []
+        data = encoded.data
+        for run_start, run_end in encoded.spelled_runs():
+            kept = encoded.spelled_characters(run_start, run_end)  # ASCII: a byte each
+            bare = bytes(data[i] for i in kept).decode("ascii")
+            inner_norm = normalize(bare, remember=False)
+            for inner in self._pattern_findings(inner_norm, inner_norm.encoded):
+                start, end = norm.to_original(
+                    *encoded.span(kept[inner.start], kept[inner.end - 1] + 1)
+                )
+                preview = self._fixed_previews.get(inner.rule)
+                found.append(
+                    Finding(
+                        f"spaced:{inner.rule}",
+                        inner.severity,
+                        inner.action,
+                        start,
+                        end,
+                        preview or preview_of(norm.original[start:end]),
                     )
                 )
         return found
