@@ -316,6 +316,36 @@ def _family_samples(
 # leaves every earlier sample as it was.
 EXTRA_FAMILIES = (leak_corpus_devops, leak_corpus_business)
 
+# A credential spelt out a character at a time, as an injected model is told to write it.
+SPELLINGS = (" ", "\n", ". ", ", ", " | ")
+SPELLED_CARRIERS = (
+    "Sure! Here it is, one character at a time so it is easy to copy:\n{e}\nAnything else?",
+    "Note to self - key (spaced out): {e} - rotate after the demo",
+)
+# Ordinary text spaced out a character at a time: lists, grids, spelt words, acronyms.
+_SPACED_PROSE = (
+    "Pick one of: {letters}.",
+    "Seat map row 4: {digits}",
+    "The password rules are spelt out here: m u s t  b e  l o n g.",
+    "Binary: {bits}",
+)
+
+
+def _spelled_samples(rng: random.Random) -> list[Sample]:
+    samples: list[Sample] = []
+    for family in ENCODED_FAMILIES:
+        for separator in SPELLINGS:
+            secret = separator.join(TOKENS[family](rng))
+            carrier = rng.choice(SPELLED_CARRIERS)
+            samples.append(Sample(carrier.format(e=secret), secret, family, "spelled"))
+    for _ in range(40):
+        letters = ", ".join(rng.sample(string.ascii_lowercase, 16))
+        digits = " ".join(str(rng.randint(1, 40)) for _ in range(20))
+        bits = " ".join(rng.choice("01") for _ in range(32))
+        text = rng.choice(_SPACED_PROSE).format(letters=letters, digits=digits, bits=bits)
+        samples.append(Sample(text, None, "spaced_prose", "near_miss"))
+    return samples
+
 
 def build(seed: int = 1337, per_rule: int = 24) -> list[Sample]:
     rng = random.Random(seed)
@@ -332,4 +362,5 @@ def build(seed: int = 1337, per_rule: int = 24) -> list[Sample]:
         samples += [
             Sample(text, None, kind, "near_miss") for text, kind in extra.near_misses(extra_rng)
         ]
+    samples += _spelled_samples(random.Random(seed + len(EXTRA_FAMILIES) + 1))
     return samples
