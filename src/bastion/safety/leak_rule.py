@@ -7,9 +7,12 @@ from dataclasses import dataclass
 
 from bastion.safety.findings import LeakAction, Severity
 
-__all__ = ["LeakRule", "rule"]
+__all__ = ["ASSIGN", "LeakRule", "keyed", "rule"]
 
 _TOKEN_END = r"(?:[^A-Za-z0-9_\-]|$)"  # noqa: S105 (a pattern, not a secret)
+# After a keyword: up to 20 more name characters, then an assignment (`KEY=`, `key: "`,
+# `"key": "`, `key := `, `key => `).
+ASSIGN = r"[A-Za-z0-9_\-.]{0,20}[\"']?\s*(?::=|=>|[:=])\s*[\"']?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +53,26 @@ def rule(
         pattern = f"({pattern}){_TOKEN_END}"
         group = group + 1 if group else 1
     return LeakRule(name, severity, action, pattern, group, validator, fixed_preview)
+
+
+def keyed(
+    name: str,
+    keyword: str,
+    value: str,
+    severity: Severity = Severity.HIGH,
+    *,
+    validator: Callable[[str], bool] | None = None,
+) -> LeakRule:
+    """A value with no prefix of its own, assigned to a name holding its vendor's
+    (``ZENDESK_KEY = ...``): ``keyword`` is matched case-insensitively, the value (group 1)
+    must not run on into more token characters, and the finding redacts rather than blocks,
+    since the name, not a format, marks the value as a secret."""
+    return rule(
+        name,
+        f"(?i:{keyword}){ASSIGN}({value})",
+        severity,
+        LeakAction.REDACT,
+        group=1,
+        validator=validator,
+        ended=True,
+    )

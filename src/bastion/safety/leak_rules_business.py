@@ -9,22 +9,21 @@ from __future__ import annotations
 
 from bastion.safety import leak_validators as v
 from bastion.safety.findings import LeakAction, Severity
-from bastion.safety.leak_rule import LeakRule, rule
+from bastion.safety.leak_rule import LeakRule, keyed, rule
 
 __all__ = ["BUSINESS_RULES"]
 
 C, H, M = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM
 REDACT = LeakAction.REDACT
 
-# A keyword, then a short identifier tail and an assignment: ``TWITCH_CLIENT_SECRET = "..."``,
-# ``"zendesk_token": "..."``, ``plivo.auth_token: ...``. The keyword alone is case-insensitive;
-# the value keeps its own alphabet, which keeps each rule's share of the shared set small.
+# Keyword rules (``keyed``) read ``TWITCH_CLIENT_SECRET = "..."``, ``"zendesk_token": "..."``,
+# ``plivo.auth_token: ...``. The keyword alone is case-insensitive; the value keeps its own
+# alphabet, which keeps each rule's share of the shared set small.
 # Patterns start with a literal where they can (no alternation; a leading ``\b`` only where
 # the prefix also ends ordinary words, as ``ck_`` in ``lock_``), so that RE2 skips ahead when
 # a rule the set reported runs alone over the text. Keywords that start with
 # ``s`` or ``k`` drop that letter ("endbird", "raken"): case-insensitive, RE2 also folds them
 # to U+017F and U+212A, and a prefix with non-ASCII variants gets no such skip.
-_ASSIGN = r"[A-Za-z0-9_\-.]{0,20}[\"']?\s*(?::=|=>|[:=])\s*[\"']?"
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 
@@ -43,16 +42,7 @@ def _mixed_case(value: str) -> bool:
 
 
 def _keyed(name: str, keyword: str, value: str, severity: Severity = H) -> LeakRule:
-    """A value with no prefix of its own, next to its vendor's name: redacted, not blocked."""
-    return rule(
-        name,
-        f"(?i:{keyword}){_ASSIGN}({value})",
-        severity,
-        REDACT,
-        group=1,
-        validator=_random_token,
-        ended=True,
-    )
+    return keyed(name, keyword, value, severity, validator=_random_token)
 
 
 BUSINESS_RULES: tuple[LeakRule, ...] = (

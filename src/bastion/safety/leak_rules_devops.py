@@ -10,14 +10,12 @@ import re2
 
 from bastion.safety import leak_validators as v
 from bastion.safety.findings import LeakAction, Severity
-from bastion.safety.leak_rule import LeakRule, rule
+from bastion.safety.leak_rule import ASSIGN, LeakRule, keyed, rule
 
 __all__ = ["DEVOPS_RULES"]
 
 C, H, M = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM
 BLOCK, REDACT, WARN = LeakAction.BLOCK, LeakAction.REDACT, LeakAction.WARN
-# A keyword, up to 20 more name characters, then an assignment: `KEY=`, `key: "`, `"key": "`.
-_ASSIGN = r"[A-Za-z0-9_\-.]{0,20}[\"']?\s*(?::=|=>|[:=])\s*[\"']?"
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 # kubeadm's documentation uses this one example token everywhere.
 _KUBEADM_EXAMPLE = "abcdef.0123456789abcdef"
@@ -96,46 +94,14 @@ DEVOPS_RULES: tuple[LeakRule, ...] = (
         validator=_generated,
         ended=True,
     ),
-    rule(
-        "travis_ci_token",
-        r"(?i:travis)" + _ASSIGN + r"([A-Za-z0-9]{22})",
-        H,
-        REDACT,
-        group=1,
-        validator=_mixed_random,
-        ended=True,
-    ),
-    rule(
-        "drone_ci_token",
-        r"(?i:drone)" + _ASSIGN + r"([A-Za-z0-9]{32})",
-        H,
-        REDACT,
-        group=1,
-        validator=_mixed_random,
-        ended=True,
-    ),
-    rule(
-        "jenkins_api_token",
-        r"(?i:jenkins)" + _ASSIGN + r"((?:11)?[a-f0-9]{32})",
-        H,
-        REDACT,
-        group=1,
-        validator=_mixed_random,
-        ended=True,
-    ),
-    rule(
-        "codecov_token",
-        r"(?i:codecov)" + _ASSIGN + r"(" + _UUID + r"|[A-Za-z0-9]{32})",
-        H,
-        REDACT,
-        group=1,
-        validator=_mixed_random,
-        ended=True,
-    ),
+    keyed("travis_ci_token", r"travis", r"[A-Za-z0-9]{22}", validator=_mixed_random),
+    keyed("drone_ci_token", r"drone", r"[A-Za-z0-9]{32}", validator=_mixed_random),
+    keyed("jenkins_api_token", r"jenkins", r"(?:11)?[a-f0-9]{32}", validator=_mixed_random),
+    keyed("codecov_token", r"codecov", _UUID + r"|[A-Za-z0-9]{32}", validator=_mixed_random),
     rule(
         "snyk_api_token",
         r"[Ss][Nn][Yy][Kk](?i:[_\-]?(?:api[_\-]?|auth[_\-]?|oauth[_\-]?)?(?:token|key))"
-        + _ASSIGN
+        + ASSIGN
         + r"("
         + _UUID
         + r")",
@@ -146,34 +112,24 @@ DEVOPS_RULES: tuple[LeakRule, ...] = (
     ),
     # --- deploy and hosting platforms
     rule("netlify_access_token", r"nfp_[A-Za-z0-9_]{36}", validator=_token_body, ended=True),
-    rule(
+    keyed(
         "netlify_legacy_token",
-        r"(?i:netlify[_\-]?(?:auth[_\-]?|access[_\-]?|api[_\-]?)?token)"
-        + _ASSIGN
-        + r"([A-Za-z0-9_\-]{40,46})",
-        H,
-        REDACT,
-        group=1,
+        r"netlify[_\-]?(?:auth[_\-]?|access[_\-]?|api[_\-]?)?token",
+        r"[A-Za-z0-9_\-]{40,46}",
         validator=_mixed_random,
-        ended=True,
     ),
     rule("vercel_token", r"vc[pirak]_[A-Za-z0-9]{24,}", validator=_token_body, ended=True),
-    rule(
+    keyed(
         "vercel_legacy_token",
-        r"(?i:vercel[_\-]?(?:api[_\-]?|access[_\-]?|auth[_\-]?)?token)"
-        + _ASSIGN
-        + r"([A-Za-z0-9]{24})",
-        H,
-        REDACT,
-        group=1,
+        r"vercel[_\-]?(?:api[_\-]?|access[_\-]?|auth[_\-]?)?token",
+        r"[A-Za-z0-9]{24}",
         validator=_mixed_random,
-        ended=True,
     ),
     rule("render_api_key", r"rnd_[A-Za-z0-9]{32}", validator=_token_body, ended=True),
     rule(
         "railway_token",
         r"(?i:railway[_\-]?(?:api[_\-]?|project[_\-]?|account[_\-]?|team[_\-]?)?token)"
-        + _ASSIGN
+        + ASSIGN
         + r"("
         + _UUID
         + r")",
@@ -187,44 +143,15 @@ DEVOPS_RULES: tuple[LeakRule, ...] = (
     rule("openshift_user_token", r"sha256~[A-Za-z0-9_\-]{43}", validator=_token_body, ended=True),
     # --- infrastructure, networks and secret managers
     rule("cloudflare_api_token", r"(?:cfk|cfut|cfat)_[A-Za-z0-9]{40}[a-f0-9]{8}", ended=True),
-    rule(
+    keyed(
         "cloudflare_legacy_api_key",
-        r"(?i:(?:cloudflare|cf)[_\-]?(?:global[_\-]?)?api[_\-]?(?:key|token))"
-        + _ASSIGN
-        + r"([A-Za-z0-9_\-]{40}|[a-f0-9]{37})",
-        H,
-        REDACT,
-        group=1,
+        r"(?:cloudflare|cf)[_\-]?(?:global[_\-]?)?api[_\-]?(?:key|token)",
+        r"[A-Za-z0-9_\-]{40}|[a-f0-9]{37}",
         validator=_mixed_random,
-        ended=True,
     ),
-    rule(
-        "fastly_api_token",
-        r"(?i:fastly)" + _ASSIGN + r"([A-Za-z0-9_\-]{32})",
-        H,
-        REDACT,
-        group=1,
-        validator=_mixed_random,
-        ended=True,
-    ),
-    rule(
-        "linode_token",
-        r"(?i:linode)" + _ASSIGN + r"([a-f0-9]{64})",
-        H,
-        REDACT,
-        group=1,
-        validator=_mixed_random,
-        ended=True,
-    ),
-    rule(
-        "vultr_api_key",
-        r"(?i:vultr)" + _ASSIGN + r"([A-Z0-9]{36})",
-        H,
-        REDACT,
-        group=1,
-        validator=_mixed_random,
-        ended=True,
-    ),
+    keyed("fastly_api_token", r"fastly", r"[A-Za-z0-9_\-]{32}", validator=_mixed_random),
+    keyed("linode_token", r"linode", r"[a-f0-9]{64}", validator=_mixed_random),
+    keyed("vultr_api_key", r"vultr", r"[A-Z0-9]{36}", validator=_mixed_random),
     rule(
         "scaleway_access_key",
         r"SCW[A-Z0-9]{17}",
@@ -235,7 +162,7 @@ DEVOPS_RULES: tuple[LeakRule, ...] = (
     rule(
         "scaleway_secret_key",
         r"[Ss][Cc](?:[Ww]|[Aa][Ll][Ee][Ww][Aa][Yy])(?i:[_\-]?secret)"
-        + _ASSIGN
+        + ASSIGN
         + r"("
         + _UUID
         + r")",
@@ -247,7 +174,7 @@ DEVOPS_RULES: tuple[LeakRule, ...] = (
     rule("tailscale_key", r"tskey-[a-z]{3,10}-[0-9A-Za-z_]{8,40}-[0-9A-Za-z_]{16,64}", ended=True),
     rule(
         "ngrok_authtoken",
-        r"(?i:ngrok)(?:" + _ASSIGN + r"|\s+authtoken\s+|\s+config\s+add-authtoken\s+)"
+        r"(?i:ngrok)(?:" + ASSIGN + r"|\s+authtoken\s+|\s+config\s+add-authtoken\s+)"
         r"([0-9A-Za-z]{20,30}_[0-9A-Za-z]{20,30})",
         H,
         REDACT,
@@ -262,7 +189,7 @@ DEVOPS_RULES: tuple[LeakRule, ...] = (
     ),
     rule(
         "confluent_api_secret",
-        r"(?i:confluent)" + _ASSIGN + r"([A-Za-z0-9+/]{64})(?:[^A-Za-z0-9+/=_\-]|$)",
+        r"(?i:confluent)" + ASSIGN + r"([A-Za-z0-9+/]{64})(?:[^A-Za-z0-9+/=_\-]|$)",
         H,
         REDACT,
         group=1,
@@ -270,7 +197,7 @@ DEVOPS_RULES: tuple[LeakRule, ...] = (
     ),
     rule(
         "azure_devops_pat",
-        r"(?i:az(?:ure[_\-]?devops|do))" + _ASSIGN.replace("{0,20}", "{0,30}") + r"([a-z2-7]{52})",
+        r"(?i:az(?:ure[_\-]?devops|do))" + ASSIGN.replace("{0,20}", "{0,30}") + r"([a-z2-7]{52})",
         H,
         REDACT,
         group=1,
@@ -304,14 +231,8 @@ DEVOPS_RULES: tuple[LeakRule, ...] = (
         validator=_generated,
         ended=True,
     ),
-    rule(
-        "vault_legacy_token",
-        r"(?i:vault[_\-]?token)" + _ASSIGN + r"(s\.[A-Za-z0-9]{24})",
-        H,
-        REDACT,
-        group=1,
-        validator=_mixed_random,
-        ended=True,
+    keyed(
+        "vault_legacy_token", r"vault[_\-]?token", r"s\.[A-Za-z0-9]{24}", validator=_mixed_random
     ),
     rule(
         "authress_access_key",
@@ -344,15 +265,7 @@ DEVOPS_RULES: tuple[LeakRule, ...] = (
         ended=True,
     ),
     rule("honeycomb_api_key", r"hcai[kc]_[A-Za-z0-9]{58}", H, validator=_token_body, ended=True),
-    rule(
-        "new_relic_license_key",
-        r"(?i:new[_\-]?relic)" + _ASSIGN + r"([a-z0-9]{36}NRAL)",
-        H,
-        REDACT,
-        group=1,
-        validator=_mixed_random,
-        ended=True,
-    ),
+    keyed("new_relic_license_key", r"new[_\-]?relic", r"[a-z0-9]{36}NRAL", validator=_mixed_random),
     rule(
         "new_relic_query_key",
         r"NR(?:IQ-[A-Za-z0-9_\-]{32}|RA-[a-f0-9]{42})",
@@ -360,18 +273,15 @@ DEVOPS_RULES: tuple[LeakRule, ...] = (
         validator=_generated,
         ended=True,
     ),
-    rule(
+    keyed(
         "pagerduty_api_key",
-        r"(?i:pagerduty)" + _ASSIGN + r"([A-Za-z0-9_+\-]{20}|[a-f0-9]{32})",
-        H,
-        REDACT,
-        group=1,
+        r"pagerduty",
+        r"[A-Za-z0-9_+\-]{20}|[a-f0-9]{32}",
         validator=_mixed_random,
-        ended=True,
     ),
     rule(
         "sumo_logic_access_key",
-        r"[Ss][Uu][Mm][Oo]" + _ASSIGN + r"(su[A-Za-z0-9]{12}|[A-Za-z0-9]{64})",
+        r"[Ss][Uu][Mm][Oo]" + ASSIGN + r"(su[A-Za-z0-9]{12}|[A-Za-z0-9]{64})",
         H,
         REDACT,
         group=1,

@@ -7,13 +7,12 @@ the rule needs a keyword next to the value (``datadog_api_key = ...``) and redac
 from __future__ import annotations
 
 from bastion.safety.findings import LeakAction, Severity
-from bastion.safety.leak_rule import LeakRule, rule
+from bastion.safety.leak_rule import ASSIGN, LeakRule, rule
 
 __all__ = ["SERVICE_RULES"]
 
 C, H, M = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM
 BLOCK, REDACT, WARN = LeakAction.BLOCK, LeakAction.REDACT, LeakAction.WARN
-_ASSIGN = r"[A-Za-z0-9_\-.]{0,20}[\"']?\s*(?::=|=>|[:=])\s*[\"']?"
 
 SERVICE_RULES: tuple[LeakRule, ...] = (
     # --- payments
@@ -53,7 +52,7 @@ SERVICE_RULES: tuple[LeakRule, ...] = (
     rule("twilio_api_key", r"\bSK[0-9a-fA-F]{32}\b", H),
     rule(
         "twilio_auth_token",
-        r"(?i)twilio" + _ASSIGN.replace("{0,20}", "{0,30}") + r"([a-f0-9]{32})\b",
+        r"(?i)twilio" + ASSIGN.replace("{0,20}", "{0,30}") + r"([a-f0-9]{32})\b",
         H,
         REDACT,
         group=1,
@@ -72,7 +71,7 @@ SERVICE_RULES: tuple[LeakRule, ...] = (
     rule(
         "postmark_token",
         r"(?i)postmark"
-        + _ASSIGN
+        + ASSIGN
         + r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})",
         H,
         REDACT,
@@ -84,7 +83,7 @@ SERVICE_RULES: tuple[LeakRule, ...] = (
     rule(
         "datadog_api_key",
         r"(?i)(?:datadog|\bdd)[_\-]?(?:api|app|application)[_\-]?key"
-        + _ASSIGN
+        + ASSIGN
         + r"([a-f0-9]{32,40})\b",
         H,
         REDACT,
@@ -101,5 +100,5 @@ SERVICE_RULES: tuple[LeakRule, ...] = (
     rule("prefect_token", r"pnu_[A-Za-z0-9]{36}"),
     rule("dropbox_token", r"\bsl\.[A-Za-z0-9_\-]{130,152}", H),
     rule("mapbox_secret_token", r"sk\.eyJ[A-Za-z0-9_\-]{50,}\.[A-Za-z0-9_\-]{20,}"),
-    rule("okta_token", r"(?i)okta" + _ASSIGN + r"(00[A-Za-z0-9_\-]{40})\b", H, REDACT, group=1),
+    rule("okta_token", r"(?i)okta" + ASSIGN + r"(00[A-Za-z0-9_\-]{40})\b", H, REDACT, group=1),
 )
