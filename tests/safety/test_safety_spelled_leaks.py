@@ -21,16 +21,18 @@ def detector() -> LeakDetector:
     return LeakDetector()
 
 
+_KEYS = [(AWS, "aws_access_key"), (STRIPE, "stripe_secret_key"), (GITHUB, "github_token")]
+_SEPARATORS = [" ", "\n", "\r\n", ".", ", ", "  ", " | ", "-", "_"]
+
+
 @pytest.mark.parametrize(
-    ("secret", "rule"),
-    [(AWS, "aws_access_key"), (STRIPE, "stripe_secret_key"), (GITHUB, "github_token")],
+    ("secret", "rule", "separator"),
+    # A key's own characters cannot also separate them ("_" in sk_live_).
+    [(k, r, s) for k, r in _KEYS for s in _SEPARATORS if s not in k],
 )
-@pytest.mark.parametrize("separator", [" ", "\n", "\r\n", ".", ", ", "  ", " | ", "-", "_"])
 def test_a_credential_spelt_out_is_found_and_acted_on_as_its_rule_says(
     detector: LeakDetector, secret: str, rule: str, separator: str
 ) -> None:
-    if separator in secret:
-        pytest.skip("the separator is one of the key's own characters")
     spelt = separator.join(secret)
     text = f"Sure! Here it is, one character at a time:\n{spelt}\nLet me know if it works."
     scan = detector.scan(text)
