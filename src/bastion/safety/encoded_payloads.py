@@ -1,4 +1,5 @@
-"""Decoding of text that may hide instructions: base64, hex, ROT13 and Unicode tag characters.
+"""Decoding of text that may hide instructions: base64, hex, ROT13, Unicode tag characters and
+text spelt out a character at a time.
 
 The sanitizer re-checks whatever decodes to readable text, so "aWdub3JlIGFsbC..." is judged
 by what it says. Candidates are found by RE2 (linear); each decode is bounded by the span.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Iterator
 
 import re2
@@ -20,6 +22,7 @@ __all__ = [
     "decode_hex",
     "decoded_spans",
     "rot13",
+    "spaced_out_text",
     "tag_smuggled_text",
 ]
 
@@ -106,6 +109,28 @@ def decoded_spans(text: EncodedText) -> Iterator[DecodedSpan]:
 def _padding(data: bytes, end: int) -> int:
     """How many ``=`` (at most two) end the run that ends at ``end``."""
     return (data[end - 1] == _EQUALS) + (end >= 2 and data[end - 2] == _EQUALS)
+
+
+# Python's own engine here: a single class repeated is linear in any engine, and the RE2
+# wrapper's per-match cost in Python is ~100x the work on a run of single letters.
+_SEPARATORS = re.compile(rb"([^A-Za-z0-9_\-]+)")
+
+
+def spaced_out_text(text: EncodedText) -> Iterator[DecodedSpan]:
+    """Character spans of ``text`` spelt out a character at a time, and what they read: the
+    commonest separator joins letters, any other one parts words (``i g n o r e   a l l``
+    reads "ignore all", as does ``i.g.n.o.r.e a.l.l``)."""
+    data = text.data
+    for start, end in text.spaced_out():
+        pieces = _SEPARATORS.split(data[start:end])  # letters and separators, alternating
+        separators = pieces[1::2]
+        joiner = max(set(separators), key=separators.count)
+        # A space where a word ends, nothing where letters join: one join, linear.
+        gaps = [b"" if separator == joiner else b" " for separator in separators]
+        spelt = b"".join(
+            piece for pair in zip(pieces[::2], [*gaps, b""], strict=True) for piece in pair
+        )
+        yield (*text.span(start, end), "spaced", spelt.decode("ascii"))
 
 
 def rot13(data: bytes) -> bytes:

@@ -31,7 +31,15 @@ _ALPHABET_SEPARATORS = (b"-", b"_", b"/")
 
 
 class EncodedText:
-    __slots__ = ("_base64_runs", "_checkpoints", "_spelled_runs", "data", "is_ascii", "text")
+    __slots__ = (
+        "_base64_runs",
+        "_checkpoints",
+        "_spaced_out",
+        "_spelled_runs",
+        "data",
+        "is_ascii",
+        "text",
+    )
 
     def __init__(self, text: str, data: bytes | None = None) -> None:
         """``data``: ``text`` already encoded (UTF-8, errors replaced) by the caller."""
@@ -41,6 +49,7 @@ class EncodedText:
         self._checkpoints: list[int] | None = None
         self._base64_runs: list[tuple[int, int]] | None = None
         self._spelled_runs: list[tuple[int, int]] | None = None
+        self._spaced_out: list[tuple[int, int]] | None = None
 
     def base64_runs(self) -> list[tuple[int, int]]:
         """Byte spans of the maximal runs of ``[A-Za-z0-9+/_-]`` of at least
@@ -50,7 +59,7 @@ class EncodedText:
         RE2 pass serves both (a run of at least N characters is a match of ``X{N,}={0,2}``).
         """
         if self._base64_runs is None:
-            self._base64_runs, self._spelled_runs = _find_runs(self.data)
+            self._base64_runs, self._spelled_runs, self._spaced_out = _find_runs(self.data)
         return self._base64_runs
 
     def spelled_characters(self, start: int, end: int) -> list[int]:
@@ -60,12 +69,20 @@ class EncodedText:
             return list(range(start, end, 2))  # "A-K-I-A": every other one
         return [i for i in range(start, end) if data[i] in _TOKEN_CHARACTERS]
 
+    def spaced_out(self) -> list[tuple[int, int]]:
+        """Byte spans of text spelt out a character at a time, word gaps included
+        (``i g n o r e   a l l``): the spelt runs as found, before they are cut where the
+        separator changes."""
+        if self._spaced_out is None:
+            self._base64_runs, self._spelled_runs, self._spaced_out = _find_runs(self.data)
+        return self._spaced_out
+
     def spelled_runs(self) -> list[tuple[int, int]]:
         """Byte spans of letters and digits spelt out one by one, at least
         ``MIN_SPELLED_RUN`` of them, with a separator between every two: ``A K I A ...``,
         one per line, ``A.K.I.A``, ``A-K-I-A``. Found in the pass that finds base64 runs."""
         if self._spelled_runs is None:
-            self._base64_runs, self._spelled_runs = _find_runs(self.data)
+            self._base64_runs, self._spelled_runs, self._spaced_out = _find_runs(self.data)
         return self._spelled_runs
 
     def char_offset(self, byte_offset: int) -> int:
@@ -85,10 +102,14 @@ class EncodedText:
         return self.char_offset(start), self.char_offset(end)
 
 
-def _find_runs(data: bytes) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """The base64 runs and the spelt-out runs of ``data``, in one RE2 pass."""
-    base64: list[tuple[int, int]] = []
-    spelled: list[tuple[int, int]] = []
+_Spans = list[tuple[int, int]]
+
+
+def _find_runs(data: bytes) -> tuple[_Spans, _Spans, _Spans]:
+    """The base64 runs, the spelt runs and the spaced-out text of ``data``, in one RE2 pass."""
+    base64: _Spans = []
+    spelled: _Spans = []
+    spaced: _Spans = []
     spelled_end = -1
     for match in _RUNS.finditer(data):
         start, end = match.span()
@@ -102,8 +123,23 @@ def _find_runs(data: bytes) -> tuple[list[tuple[int, int]], list[tuple[int, int]
                 spelled.append((start, end))
         else:
             spelled += _same_separator_runs(data, start, end)
+            spaced.append(_unglued(data, start, end))
             spelled_end = end
-    return base64, spelled
+    return base64, spelled, spaced
+
+
+def _unglued(data: bytes, start: int, end: int) -> tuple[int, int]:
+    """The spelt run [start, end) without a first or last character glued to a word
+    ("Please I g n o r e ... s and": the "e" is Please's, the "a" and's)."""
+    if start and data[start - 1] in _TOKEN_CHARACTERS:
+        start += 1
+        while start < end and data[start] not in _TOKEN_CHARACTERS:
+            start += 1
+    if end < len(data) and data[end] in _TOKEN_CHARACTERS:
+        end -= 1
+        while end > start and data[end - 1] not in _TOKEN_CHARACTERS:
+            end -= 1
+    return start, end
 
 
 def _same_separator_runs(data: bytes, start: int, end: int) -> list[tuple[int, int]]:

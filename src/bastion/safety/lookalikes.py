@@ -69,17 +69,20 @@ def _mixed_word() -> re2._Regexp:
 _last: tuple[bytes, str | None] | None = None
 
 
-def fold_lookalikes(text: str, data: bytes) -> str | None:
+def fold_lookalikes(text: str, data: bytes, *, remember: bool = True) -> str | None:
     """``text`` with lookalikes inside mixed words read as Latin, or None if none is there.
 
     ``data`` is ``text`` as UTF-8 (errors replaced), which is what is searched.
+    ``remember=False`` for text decoded from inside another one: it must not evict the
+    outer text, whose fold the policy check asks for next.
     """
     global _last  # noqa: PLW0603 (the one-slot cache above)
     last = _last
     if last is not None and last[0] is data:
         return last[1]
     folded = None if text.isascii() else _fold(data)
-    _last = (data, folded)
+    if remember:
+        _last = (data, folded)
     return folded
 
 

@@ -2,10 +2,10 @@
 
 Layers, because no single one holds: phrase and structure rules on normalised text (so
 zero-width characters and fullwidth letters do not hide a phrase, nor inline HTML tags inside
-a word), the same English rules over the ROT13 of the text, decoding of base64/hex spans and
-of Unicode tag characters with a re-check of what they say, and a raised verdict when several
-medium signals appear together. The text handed on has invisible characters removed and
-chat-template tokens escaped.
+a word), the same English rules over the ROT13 of the text, decoding of base64/hex spans, of
+Unicode tag characters and of text spelt out a character at a time with a re-check of what
+they say, and a raised verdict when several medium signals appear together. The text handed
+on has invisible characters removed and chat-template tokens escaped.
 """
 
 from __future__ import annotations
@@ -15,7 +15,12 @@ from dataclasses import dataclass
 
 import re2
 
-from bastion.safety.encoded_payloads import decoded_spans, rot13, tag_smuggled_text
+from bastion.safety.encoded_payloads import (
+    decoded_spans,
+    rot13,
+    spaced_out_text,
+    tag_smuggled_text,
+)
 from bastion.safety.encoded_text import EncodedText
 from bastion.safety.findings import Severity
 from bastion.safety.injection_rules import DEFAULT_INJECTION_RULES, InjectionRule
@@ -141,7 +146,7 @@ class Sanitizer:
         # Rules read Cyrillic or Greek lookalikes in Latin words as the letters they imitate
         # (one character for one, so character offsets hold), and "ig<b></b>nore" as the
         # word a browser shows (byte offsets map back through the removed tags).
-        folded = fold_lookalikes(text, encoded.data)
+        folded = fold_lookalikes(text, encoded.data, remember=depth == 0)
         read = encoded if folded is None else EncodedText(folded)
         joined = join_tagged_words(read)
         if joined is None:
@@ -161,6 +166,10 @@ class Sanitizer:
                 inner = self._detect(normalize(decoded, remember=False).text, depth + 1)
                 if any(sev.rank >= Severity.MEDIUM.rank for _, sev, _, _ in inner):
                     found.append(("encoded_instruction", Severity.HIGH, start, end))
+            for start, end, _encoding, spelt in spaced_out_text(encoded):
+                inner = self._detect(spelt, depth + 1)
+                if any(sev.rank >= Severity.MEDIUM.rank for _, sev, _, _ in inner):
+                    found.append(("spaced_instruction", Severity.HIGH, start, end))
         return found
 
     def _regex(self, index: int) -> re2._Regexp:
