@@ -298,3 +298,12 @@ def test_a_blocked_token_inside_a_sentence_keeps_the_sentence(detector: LeakDete
     scan = detector.scan(f"I pasted {token}, then the node joined.")
     assert scan.blocked
     assert scan.redacted == "I pasted [REDACTED:tailscale_key], then the node joined."
+
+
+def test_an_id_shaped_like_a_launchdarkly_key_costs_a_span_not_the_output() -> None:
+    # "api-<uuid>" is also how some services name request ids: redacted, never blocked.
+    text = "2024-05-02 INFO request_id=api-0b8e6f3c-6d1a-4c8e-9b7a-3f2d1e0c9a8b status=200"
+    scan = LeakDetector().scan(text)
+    assert scan.action is LeakAction.REDACT
+    assert scan.redacted.endswith("status=200")
+    assert "0b8e6f3c" not in scan.redacted

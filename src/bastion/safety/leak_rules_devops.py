@@ -240,8 +240,10 @@ DEVOPS_RULES: tuple[LeakRule, ...] = (
         r"[A-Za-z0-9\-]{10,32}\.[A-Za-z0-9+/_=\-]{30,120}",
     ),
     # --- feature flags, observability and analytics
-    rule("launchdarkly_access_token", r"api-" + _UUID, ended=True),
-    rule("launchdarkly_sdk_key", r"sdk-" + _UUID, H, ended=True),
+    # "api-" and "sdk-" before a UUID also name request and trace ids in logs: redact, so a
+    # look-alike id costs a span, not the whole output.
+    rule("launchdarkly_access_token", r"api-" + _UUID, C, REDACT, ended=True),
+    rule("launchdarkly_sdk_key", r"sdk-" + _UUID, H, REDACT, ended=True),
     rule("launchdarkly_mobile_key", r"mob-" + _UUID, M, WARN, ended=True),
     rule(
         "dynatrace_api_token",
