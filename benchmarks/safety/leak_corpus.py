@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import leak_corpus_business
+import leak_corpus_config
 import leak_corpus_devops
 from corpus_alphabets import ALNUM, B62, BECH32, HEX, URLSAFE
 from corpus_alphabets import draw as _s
@@ -312,9 +313,10 @@ def _family_samples(
     return samples
 
 
-# Families added later, each drawn from its own generator (seed + n), so that adding them
-# leaves every earlier sample as it was.
-EXTRA_FAMILIES = (leak_corpus_devops, leak_corpus_business)
+# Families added later, each drawn from its own generator (seed + n, n fixed per group), so
+# that adding them leaves every earlier sample as it was.
+EXTRA_FAMILIES = ((1, leak_corpus_devops), (2, leak_corpus_business), (4, leak_corpus_config))
+_SPELLED_SEED = 3
 
 # A credential spelt out a character at a time, as an injected model is told to write it.
 SPELLINGS = (" ", "\n", ". ", ", ", " | ")
@@ -356,11 +358,11 @@ def build(seed: int = 1337, per_rule: int = 24) -> list[Sample]:
             carrier = CARRIERS[i % len(CARRIERS)]
             samples.append(Sample(carrier.format(e=encoded), encoded, family, encoding))
     samples += [Sample(text, None, kind, "near_miss") for text, kind in near_misses(rng)]
-    for offset, extra in enumerate(EXTRA_FAMILIES, start=1):
+    for offset, extra in EXTRA_FAMILIES:
         extra_rng = random.Random(seed + offset)
         samples += _family_samples(extra.TOKENS, extra.SNIPPETS, extra_rng, per_rule)
         samples += [
             Sample(text, None, kind, "near_miss") for text, kind in extra.near_misses(extra_rng)
         ]
-    samples += _spelled_samples(random.Random(seed + len(EXTRA_FAMILIES) + 1))
+    samples += _spelled_samples(random.Random(seed + _SPELLED_SEED))
     return samples
