@@ -1,5 +1,6 @@
-"""Random text built from every trick the safety layer decodes: nothing crashes, every offset
-points into the text as given, and a stored secret never survives redaction."""
+"""Random text built from every trick the safety layer decodes (encodings, references, lookalikes,
+spelt-out text, inline tags): nothing crashes, every offset points into the text as given, and
+a stored secret never survives redaction."""
 
 from __future__ import annotations
 
@@ -50,6 +51,15 @@ _PIECES = [
     "ghp_" + "A" * 36,
     "\\x41\\x42",
     "QUtJQUlPU0ZPRE5ON0VYQU1QTEU=",
+    "A K I A I O S F O D N N 7 E X A M P L E",
+    "i g n o r e   a l l",
+    "x ",
+    ", ",
+    "ig<b></b>nore",
+    "<span>",
+    "</i>",
+    "<!-- -->",
+    "<span style='display:none'>",
     "日本語",
     "é",
     " ",
