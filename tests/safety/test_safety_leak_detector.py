@@ -218,3 +218,21 @@ def test_a_remembered_short_scan_never_hides_a_secret_added_later() -> None:
     assert "hunter2" not in scan.redacted
     long_text = line + " " + "x" * 300  # longer texts are scanned every time
     assert "hunter2" not in detector.scan(long_text).redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        # A "$" inside a password is a character of it, not a variable: "$and3" used to read as
+        # a placeholder because the check ignored case.
+        ('db_password: "Tr0ub4dor$and3"', True),
+        ('db_password: "s3cr3t$x91Q"', True),
+        # An upper-case variable or a template is a placeholder.
+        ('db_password: "pre$DB_PASSWORD"', False),
+        ('db_password: "${DB_PASSWORD}"', False),
+    ],
+)
+def test_a_dollar_sign_inside_a_password_is_not_a_placeholder(
+    detector: LeakDetector, text: str, found: bool
+) -> None:
+    assert ("password_assignment" in rules(detector, text)) is found

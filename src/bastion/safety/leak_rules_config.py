@@ -11,8 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 
-import re2
-
 from bastion.safety import leak_validators as v
 from bastion.safety.findings import LeakAction, Severity
 from bastion.safety.leak_rule import ASSIGN, LeakRule, keyed, rule
@@ -22,21 +20,6 @@ __all__ = ["CONFIG_RULES"]
 C, H, M = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM
 BLOCK, REDACT, WARN = LeakAction.BLOCK, LeakAction.REDACT, LeakAction.WARN
 
-# Documentation fillers, matched case-sensitively ("xXxX" inside a random body is no filler),
-# plus the stock values of sample config files (wp-config-sample's "password_here").
-_FILLER = re2.compile(
-    r"xxxx|XXXX|\*\*\*|\.\.\.|<|>|\$\{|\{\{|%\(|\$[A-Z_]|"
-    r"(?i:your|example|placeholder|redacted|dummy|sample|changeme|replace|insert|_here|"
-    r"unique phrase)"
-)
-
-
-def _token_body(value: str) -> bool:
-    """A prefixed token: no filler and no long run of one character. Past 100 characters a
-    random body spells a filler word now and then ("DuMmy"), and no placeholder is that long."""
-    short_filler = len(value) < 100 and _FILLER.search(value) is not None
-    return not short_filler and v.shannon_entropy(value) >= 3.0
-
 
 def _mixed_case(value: str) -> bool:
     """Base62-style random: upper and lower case letters and digits, as hex and words lack."""
@@ -44,7 +27,7 @@ def _mixed_case(value: str) -> bool:
         any(c.isupper() for c in value)
         and any(c.islower() for c in value)
         and any(c.isdigit() for c in value)
-        and _token_body(value)
+        and v.token_body(value)
     )
 
 
@@ -58,7 +41,7 @@ def _password(value: str) -> bool:
         and has_other
         and len(value) >= 4
         and not value.startswith(("$", "%", "{", "/", "./", "~/"))
-        and _FILLER.search(value) is None
+        and not v.has_filler(value)
     )
 
 
@@ -78,7 +61,7 @@ def _wordpress_value(value: str) -> bool:
 
 def _license_pair(value: str) -> bool:
     """Sidekiq's ``xxxxxxxx:yyyyyyyy``: 16 hex digits repeat a few by chance."""
-    return v.shannon_entropy(value) >= 2.5 and _FILLER.search(value) is None
+    return v.shannon_entropy(value) >= 2.5 and not v.has_filler(value)
 
 
 def _b64_text(value: str) -> str | None:
@@ -96,13 +79,13 @@ def _b64_user_password(value: str) -> bool:
     if text is None:
         return False
     user, sep, password = text.partition(":")
-    return bool(sep and user and password) and _FILLER.search(text) is None
+    return bool(sep and user and password) and not v.has_filler(text)
 
 
 def _b64_secret(value: str) -> bool:
     """``.npmrc`` ``_password``/``_auth``: base64 of a printable password (or user:password)."""
     text = _b64_text(value)
-    return text is not None and len(text) >= 4 and _FILLER.search(text) is None
+    return text is not None and len(text) >= 4 and not v.has_filler(text)
 
 
 # A connection string's user before its password: ``User ID=sa;Password=...`` (ADO.NET),
@@ -221,9 +204,9 @@ CONFIG_RULES: tuple[LeakRule, ...] = (
         H,
         REDACT,
         group=1,
-        validator=_token_body,
+        validator=v.token_body,
     ),
-    keyed("rails_master_key", r"rails_master_key", r"[a-f0-9]{32}", validator=_token_body),
+    keyed("rails_master_key", r"rails_master_key", r"[a-f0-9]{32}", validator=v.token_body),
     rule(
         "wordpress_config_secret",
         r"define\([ \t]*[\"'](?:DB_PASSWORD|(?:SECURE_)?AUTH_(?:KEY|SALT)|LOGGED_IN_(?:KEY|SALT)|"
@@ -238,7 +221,7 @@ CONFIG_RULES: tuple[LeakRule, ...] = (
         "aws_bedrock_api_key",
         r"ABSK[A-Za-z0-9+/]{109,269}={0,2}|bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t"
         r"[A-Za-z0-9+/%=&_\-]{20,}",
-        validator=_token_body,
+        validator=v.token_body,
         ended=True,
     ),
     rule(
@@ -250,12 +233,12 @@ CONFIG_RULES: tuple[LeakRule, ...] = (
     ),
     rule("maxmind_license_key", r"\b[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk", H, ended=True),
     # --- vendor formats: developer platforms, messaging, maps and storage
-    rule("adobe_client_secret", r"\bp8e-[A-Za-z0-9]{32}", validator=_token_body, ended=True),
+    rule("adobe_client_secret", r"\bp8e-[A-Za-z0-9]{32}", validator=v.token_body, ended=True),
     rule("intra42_client_secret", r"s-s4t2(?:ud|af)-[a-f0-9]{64}", ended=True),
     rule(
         "settlemint_access_token",
         r"sm_(?:pat|aat|sat)_[A-Za-z0-9]{16}",
-        validator=_token_body,
+        validator=v.token_body,
         ended=True,
     ),
     rule("adafruit_io_key", r"\baio_[A-Za-z0-9]{28}", H, validator=_mixed_case, ended=True),
@@ -271,7 +254,7 @@ CONFIG_RULES: tuple[LeakRule, ...] = (
     rule(
         "slack_config_token",
         r"xoxe\.xox[bp]-\d-[A-Za-z0-9]{150,180}|xoxe-\d-[A-Za-z0-9]{140,160}",
-        validator=_token_body,
+        validator=v.token_body,
         ended=True,
     ),
     rule(
@@ -279,23 +262,23 @@ CONFIG_RULES: tuple[LeakRule, ...] = (
         r"\b[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}",
         H,
         REDACT,
-        validator=_token_body,
+        validator=v.token_body,
         ended=True,
     ),
-    rule("mailgun_public_key", r"pubkey-[a-f0-9]{32}", M, WARN, validator=_token_body, ended=True),
+    rule("mailgun_public_key", r"pubkey-[a-f0-9]{32}", M, WARN, validator=v.token_body, ended=True),
     rule(
         "mapbox_public_token",
         r"pk\.eyJ[A-Za-z0-9_\-]{20,}\.[A-Za-z0-9_\-]{20,}",
         M,
         WARN,
-        validator=_token_body,
+        validator=v.token_body,
         ended=True,
     ),
     rule(
         "dropbox_short_lived_token",
         r"sl\.u\.[A-Za-z0-9_\-]{200,}",
         H,
-        validator=_token_body,
+        validator=v.token_body,
         ended=True,
     ),
     rule(

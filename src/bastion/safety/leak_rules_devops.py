@@ -6,8 +6,6 @@ no prefix of their own need a keyword next to them and redact only.
 
 from __future__ import annotations
 
-import re2
-
 from bastion.safety import leak_validators as v
 from bastion.safety.findings import LeakAction, Severity
 from bastion.safety.leak_rule import ASSIGN, LeakRule, keyed, rule
@@ -25,19 +23,6 @@ def _bootstrap_token(value: str) -> bool:
     return value != _KUBEADM_EXAMPLE and v.looks_random(value)
 
 
-# Documentation fillers, matched case-sensitively so that "xXxX" inside a random body is no
-# placeholder while "xxxx" and "XXXX" are.
-_FILLER = re2.compile(
-    r"xxxx|XXXX|\*\*\*|\.\.\.|<|>|\$\{|\{\{|%\(|\$[A-Z_]|"
-    r"(?i:your|example|placeholder|redacted|dummy|sample|changeme|replace|insert|_here)"
-)
-
-
-def _token_body(value: str) -> bool:
-    """A prefixed token: no filler and no long run of one character."""
-    return _FILLER.search(value) is None and v.shannon_entropy(value) >= 3.0
-
-
 def _mixed_random(value: str) -> bool:
     """A bare value next to a keyword: two of lower, upper and digits, and no filler.
 
@@ -48,7 +33,7 @@ def _mixed_random(value: str) -> bool:
         + any(c.isupper() for c in value)
         + any(c.isdigit() for c in value)
     )
-    return classes >= 2 and _token_body(value)
+    return classes >= 2 and v.token_body(value)
 
 
 def _generated(value: str) -> bool:
@@ -58,7 +43,7 @@ def _generated(value: str) -> bool:
 
 DEVOPS_RULES: tuple[LeakRule, ...] = (
     # --- code hosting and CI/CD
-    rule("gitlab_feed_token", r"glft-[0-9A-Za-z_\-]{20,}", H, validator=_token_body),
+    rule("gitlab_feed_token", r"glft-[0-9A-Za-z_\-]{20,}", H, validator=v.token_body),
     rule(
         "gitlab_session_cookie",
         r"_gitlab_session=([0-9a-z]{32})",
@@ -87,7 +72,7 @@ DEVOPS_RULES: tuple[LeakRule, ...] = (
         r"sat\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9]{24}\.[A-Za-z0-9]{20}",
         ended=True,
     ),
-    rule("infracost_api_token", r"ico-[A-Za-z0-9]{32}", H, validator=_token_body, ended=True),
+    rule("infracost_api_token", r"ico-[A-Za-z0-9]{32}", H, validator=v.token_body, ended=True),
     rule(
         "octopus_deploy_api_key",
         r"API-[A-Z0-9]{26}",
@@ -111,21 +96,21 @@ DEVOPS_RULES: tuple[LeakRule, ...] = (
         ended=True,
     ),
     # --- deploy and hosting platforms
-    rule("netlify_access_token", r"nfp_[A-Za-z0-9_]{36}", validator=_token_body, ended=True),
+    rule("netlify_access_token", r"nfp_[A-Za-z0-9_]{36}", validator=v.token_body, ended=True),
     keyed(
         "netlify_legacy_token",
         r"netlify[_\-]?(?:auth[_\-]?|access[_\-]?|api[_\-]?)?token",
         r"[A-Za-z0-9_\-]{40,46}",
         validator=_mixed_random,
     ),
-    rule("vercel_token", r"vc[pirak]_[A-Za-z0-9]{24,}", validator=_token_body, ended=True),
+    rule("vercel_token", r"vc[pirak]_[A-Za-z0-9]{24,}", validator=v.token_body, ended=True),
     keyed(
         "vercel_legacy_token",
         r"vercel[_\-]?(?:api[_\-]?|access[_\-]?|auth[_\-]?)?token",
         r"[A-Za-z0-9]{24}",
         validator=_mixed_random,
     ),
-    rule("render_api_key", r"rnd_[A-Za-z0-9]{32}", validator=_token_body, ended=True),
+    rule("render_api_key", r"rnd_[A-Za-z0-9]{32}", validator=v.token_body, ended=True),
     rule(
         "railway_token",
         r"(?i:railway[_\-]?(?:api[_\-]?|project[_\-]?|account[_\-]?|team[_\-]?)?token)"
@@ -138,9 +123,9 @@ DEVOPS_RULES: tuple[LeakRule, ...] = (
         group=1,
         ended=True,
     ),
-    rule("scalingo_api_token", r"tk-us-[A-Za-z0-9_\-]{48}", validator=_token_body, ended=True),
-    rule("deno_deploy_token", r"ddp_[A-Za-z0-9]{36,40}", validator=_token_body, ended=True),
-    rule("openshift_user_token", r"sha256~[A-Za-z0-9_\-]{43}", validator=_token_body, ended=True),
+    rule("scalingo_api_token", r"tk-us-[A-Za-z0-9_\-]{48}", validator=v.token_body, ended=True),
+    rule("deno_deploy_token", r"ddp_[A-Za-z0-9]{36,40}", validator=v.token_body, ended=True),
+    rule("openshift_user_token", r"sha256~[A-Za-z0-9_\-]{43}", validator=v.token_body, ended=True),
     # --- infrastructure, networks and secret managers
     rule("cloudflare_api_token", r"(?:cfk|cfut|cfat)_[A-Za-z0-9]{40}[a-f0-9]{8}", ended=True),
     keyed(
@@ -185,7 +170,7 @@ DEVOPS_RULES: tuple[LeakRule, ...] = (
     rule(
         "defined_networking_api_token",
         r"dnkey-[A-Za-z0-9=_\-]{26}-[A-Za-z0-9=_\-]{52}",
-        validator=_token_body,
+        validator=v.token_body,
     ),
     rule(
         "confluent_api_secret",
@@ -254,19 +239,21 @@ DEVOPS_RULES: tuple[LeakRule, ...] = (
     rule(
         "grafana_api_key",
         r"eyJrIjoi[A-Za-z0-9]{70,400}={0,2}",
-        validator=_token_body,
+        validator=v.token_body,
         ended=True,
     ),
-    rule("posthog_personal_api_key", r"phx_[A-Za-z0-9_]{39,48}", validator=_token_body, ended=True),
+    rule(
+        "posthog_personal_api_key", r"phx_[A-Za-z0-9_]{39,48}", validator=v.token_body, ended=True
+    ),
     rule(
         "posthog_project_api_key",
         r"phc_[A-Za-z0-9_]{39,48}",
         M,
         WARN,
-        validator=_token_body,
+        validator=v.token_body,
         ended=True,
     ),
-    rule("honeycomb_api_key", r"hcai[kc]_[A-Za-z0-9]{58}", H, validator=_token_body, ended=True),
+    rule("honeycomb_api_key", r"hcai[kc]_[A-Za-z0-9]{58}", H, validator=v.token_body, ended=True),
     keyed("new_relic_license_key", r"new[_\-]?relic", r"[a-z0-9]{36}NRAL", validator=_mixed_random),
     rule(
         "new_relic_query_key",

@@ -17,20 +17,31 @@ import re2
 __all__ = [
     "basic_auth_credentials",
     "has_digit_and_letter",
+    "has_filler",
     "jwt_header",
     "looks_random",
     "not_placeholder",
     "openai_key",
     "password_value",
     "shannon_entropy",
+    "token_body",
 ]
 
 _PLACEHOLDER = re2.compile(
     r"(?i)(?:x{4,}|\*{3,}|your|example|changeme|change_me|placeholder|dummy|sample|redacted|"
-    r"<[^>]*>|\$\{|\{\{|%\(|\$[A-Z_]|replace|insert|token_here|key_here|secret_here|"
+    r"<[^>]*>|\$\{|\{\{|%\(|(?-i:\$[A-Z_])|replace|insert|token_here|key_here|secret_here|"
     r"^(?:password|passwd|secret|pass|pwd|test|admin|root|user|null|none|true|false)$)"
 )
 _MAX_JWT_HEADER = 4096
+# Documentation fillers in a token's body, matched case-sensitively ("xXxX" inside a random
+# body is no filler, "xxxx" and "XXXX" are), plus the stock values of sample config files
+# (wp-config-sample's "put your unique phrase here").
+_FILLER = re2.compile(
+    r"xxxx|XXXX|\*\*\*|\.\.\.|<|>|\$\{|\{\{|%\(|\$[A-Z_]|"
+    r"(?i:your|example|placeholder|redacted|dummy|sample|changeme|replace|insert|_here|"
+    r"unique phrase)"
+)
+_FILLER_LENGTH = 100  # past this a random body spells a filler word now and then ("DuMmy")
 
 
 def shannon_entropy(value: str) -> float:
@@ -43,6 +54,17 @@ def shannon_entropy(value: str) -> float:
 
 def not_placeholder(value: str) -> bool:
     return _PLACEHOLDER.search(value) is None
+
+
+def has_filler(value: str) -> bool:
+    """A documentation filler in ``value`` (``xxxx``, ``<token>``, ``${VAR}``, ``your``)."""
+    return _FILLER.search(value) is not None
+
+
+def token_body(value: str) -> bool:
+    """A prefixed token's body: no filler (below 100 characters, where no placeholder is that
+    long) and no long run of one character."""
+    return not (len(value) < _FILLER_LENGTH and has_filler(value)) and shannon_entropy(value) >= 3.0
 
 
 def has_digit_and_letter(value: str) -> bool:
