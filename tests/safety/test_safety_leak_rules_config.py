@@ -11,9 +11,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+from tests.safety.leak_rule_checks import (
+    assert_found_under_its_own_name,
+    assert_names_are_snake_case_and_unique,
+    assert_redacted,
+)
 
 from bastion.safety import LeakAction, LeakDetector
-from bastion.safety.leak_rules import DEFAULT_LEAK_RULES
 from bastion.safety.leak_rules_config import CONFIG_RULES
 
 _RNG = random.Random(20240702)
@@ -45,8 +49,6 @@ def b64(text: str) -> str:
 def uid() -> str:
     return str(uuid.UUID(int=_RNG.getrandbits(128), version=4))
 
-
-ACTIONS = {r.name: r.action for r in DEFAULT_LEAK_RULES}
 
 # rule -> (text, secret): realistic contexts in which the rule reports the value itself.
 CASES: dict[str, tuple[str, str]] = {}
@@ -158,35 +160,17 @@ def test_every_config_rule_has_a_case() -> None:
 
 
 def test_config_rule_names_are_snake_case_and_unique() -> None:
-    names = [r.name for r in CONFIG_RULES]
-    assert len(names) == len(set(names))
-    assert all(n == n.lower() and " " not in n and "-" not in n for n in names)
+    assert_names_are_snake_case_and_unique(CONFIG_RULES)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_rule_finds_its_format_under_its_own_name(detector: LeakDetector, name: str) -> None:
-    text, secret = CASES[name]
-    start = text.index(secret)
-    end = start + len(secret)
-    mine = [f for f in detector.scan(text).findings if f.rule == name]
-    assert mine, f"{name} did not report {text!r}: {detector.scan(text).findings}"
-    (finding,) = mine
-    assert finding.action is ACTIONS[name]
-    assert finding.start <= start
-    assert finding.end >= end
-    # the finding is the secret, not the keyword or the line around it
-    assert finding.end - finding.start <= len(secret) + 1
+    assert_found_under_its_own_name(detector, *CASES[name], name)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_redaction_removes_the_secret(detector: LeakDetector, name: str) -> None:
-    text, secret = CASES[name]
-    scan = detector.scan(text)
-    if ACTIONS[name] is LeakAction.WARN:  # public keys are reported, not removed
-        assert secret in scan.redacted
-        return
-    assert secret not in scan.redacted
-    assert f"[REDACTED:{name}]" in scan.redacted
+    assert_redacted(detector, *CASES[name], name)
 
 
 def test_actions_follow_the_shape() -> None:
