@@ -58,6 +58,10 @@ def test_leak_scan_and_check_are_linear(name: str) -> None:
     for label, scan in (("leak scan", detector.scan), ("check", checker.check)):
         scan(text[:4096])  # RE2 builds its DFA states on first use
         small, big = _seconds(scan, quarter), _seconds(scan, text)
+        if big >= max(GROWTH * small, FLOOR_S):
+            # Once more, keeping the faster of each: a load spike on a shared machine slows
+            # one run; a quadratic scanner is slow every time.
+            small, big = min(small, _seconds(scan, quarter)), min(big, _seconds(scan, text))
         assert big < CEILING_S, f"{label} took {big:.2f}s on {name}"
         assert big < max(GROWTH * small, FLOOR_S), (
             f"{label} on {name}: {small:.3f}s for 250 KB but {big:.3f}s for 1 MB"
