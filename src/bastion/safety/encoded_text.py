@@ -1,8 +1,11 @@
-"""Text encoded to UTF-8 once, with byte → character offset conversion.
+"""Text encoded to UTF-8 once, with byte → character offset conversion, and the runs both
+scanners look for in it.
 
 RE2 matches UTF-8 bytes; handing it a ``str`` re-encodes the whole text on every call. The
 scanners encode once and run every pattern over the bytes. For ASCII (the common case) byte
 and character offsets coincide; otherwise a checkpoint table keeps each conversion short.
+Base64 runs and text spelt out a character at a time are found in one pass, on first use,
+for the leak detector and the sanitizer alike.
 """
 
 from __future__ import annotations
@@ -122,15 +125,17 @@ def _find_runs(data: bytes) -> tuple[_Spans, _Spans, _Spans]:
             if _spelled_with_alphabet(data[start:end]):
                 spelled.append((start, end))
         else:
-            spelled += _same_separator_runs(data, start, end)
-            spaced.append(_unglued(data, start, end))
+            unglued = _unglued(data, start, end)
+            spelled += _same_separator_runs(data, *unglued)
+            spaced.append(unglued)
             spelled_end = end
     return base64, spelled, spaced
 
 
 def _unglued(data: bytes, start: int, end: int) -> tuple[int, int]:
     """The spelt run [start, end) without a first or last character glued to a word
-    ("Please I g n o r e ... s and": the "e" is Please's, the "a" and's)."""
+    ("Please I g n o r e ... s and": the "e" is Please's, the "a" and's; in "A K I A\nLet"
+    the "L" is the next word's)."""
     if start and data[start - 1] in _TOKEN_CHARACTERS:
         start += 1
         while start < end and data[start] not in _TOKEN_CHARACTERS:
@@ -143,14 +148,8 @@ def _unglued(data: bytes, start: int, end: int) -> tuple[int, int]:
 
 
 def _same_separator_runs(data: bytes, start: int, end: int) -> list[tuple[int, int]]:
-    """The parts of a spelt run that keep one separator, without a first or last character
-    that belongs to a word: in "A K I A\nLet" the "L" is the next word's."""
+    """The parts of a spelt run that keep one separator: "A K I A, B C" is two runs."""
     kept = [i for i in range(start, end) if data[i] in _TOKEN_CHARACTERS]
-    # A character glued to a word before or after the run is that word's ("ok A K I A").
-    if start and data[start - 1] in _TOKEN_CHARACTERS:
-        kept = kept[1:]
-    if end < len(data) and data[end] in _TOKEN_CHARACTERS:
-        kept = kept[:-1]
     runs: list[tuple[int, int]] = []
     first = 0
     for k in range(1, len(kept) + 1):
