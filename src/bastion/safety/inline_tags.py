@@ -41,8 +41,14 @@ class TagJoinedText:
     """``view``: the text without the tags, and where they were (all offsets in bytes)."""
 
     view: EncodedText
+    _source: EncodedText
     _positions: tuple[int, ...]  # where each removed run sat, in ``view``
     _removed_before: tuple[int, ...]  # bytes removed before and with each run
+
+    def source_chars(self, start: int, end: int) -> tuple[int, int]:
+        """The character span of the source that the byte span [start, end) of ``view``
+        came from."""
+        return self._source.span(*self.to_source(start, end))
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """The byte span of the source that the byte span [start, end) of ``view`` came from."""
@@ -89,4 +95,4 @@ def join_tagged_words(source: EncodedText) -> TagJoinedText | None:
     # Tags are ASCII and lie between whole characters, so the bytes left are valid UTF-8.
     joined = b"".join(pieces)
     view = EncodedText(joined.decode("utf-8", "replace"), joined)
-    return TagJoinedText(view, tuple(positions), tuple(removed))
+    return TagJoinedText(view, source, tuple(positions), tuple(removed))

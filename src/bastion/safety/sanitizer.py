@@ -149,11 +149,7 @@ class Sanitizer:
         folded = fold_lookalikes(text, encoded.data, remember=depth == 0)
         read = encoded if folded is None else EncodedText(folded)
         joined = join_tagged_words(read)
-        if joined is None:
-            view, to_chars = read, read.span
-        else:
-            view = joined.view
-            to_chars = lambda start, end: read.span(*joined.to_source(start, end))  # noqa: E731
+        view, to_chars = (read, read.span) if joined is None else (joined.view, joined.source_chars)
         found: list[tuple[str, Severity, int, int]] = []
         for index in sorted(self._set.Match(view.data) or ()):  # type: ignore[attr-defined]
             rule = self._rules[index]
