@@ -236,3 +236,25 @@ def test_a_dollar_sign_inside_a_password_is_not_a_placeholder(
     detector: LeakDetector, text: str, found: bool
 ) -> None:
     assert ("password_assignment" in rules(detector, text)) is found
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://app:S3cr%40tPassw0rd@db.internal:5432/prod",  # "@" in the password
+        "postgresql://app:S3cr%2FtPassw0rd@db.internal:5432/prod",  # "/"
+        "mysql://root:pa%3Ass%23w0rd99@10.0.0.5:3306/shop",  # ":" and "#"
+        "https://deploy:Zq9%40xT4pL2mN8@git.example.org/team/repo.git",
+        "redis://default:r3d1s%2B%2Fpass@cache:6379/0",
+    ],
+)
+def test_a_url_encoded_password_is_redacted_whole(detector: LeakDetector, url: str) -> None:
+    # RFC 3986 spells "@", "/", ":" in a password with percent-escapes; decoded before
+    # matching, the password used to end at the first of them, and the rest went out.
+    password = url.split("://", 1)[1].split(":", 1)[1].rsplit("@", 1)[0]
+    scan = detector.scan(f"DATABASE_URL={url}\n")
+    assert scan.findings, url
+    head, tail = password.split("%", 1)
+    assert head not in scan.redacted
+    assert tail not in scan.redacted
+    assert "@" + url.rsplit("@", 1)[1] in scan.redacted  # the host is kept

@@ -3,11 +3,12 @@
 Every rule's pattern is compiled into one RE2 set, so clean text costs a single linear pass;
 only the rules that the set reports are run on their own to locate and validate matches.
 Matching runs on the normalised text and every finding is mapped back to offsets in the text
-as given. Spans that decode from base64 or hex to printable text are scanned again (one nested
-layer too); a credential found inside is reported on the encoded span as
-``base64:<rule>`` or ``hex:<rule>``, with the rule's severity and action. A credential spelt
-out a character at a time (``A K I A ...``, one per line) is found on its characters alone
-and reported as ``spaced:<rule>``.
+as given; text holding percent-escapes is matched as given too, since decoding ends a
+URL-encoded password early. Spans that decode from base64 or hex to printable text are
+scanned again (one nested layer too); a credential found inside is reported on the encoded
+span as ``base64:<rule>`` or ``hex:<rule>``, with the rule's severity and action. A
+credential spelt out a character at a time (``A K I A ...``, one per line) is found on its
+characters alone and reported as ``spaced:<rule>``.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from bastion.safety.encoded_text import EncodedText
 from bastion.safety.exact_values import ExactValueMatcher
 from bastion.safety.findings import Finding, LeakAction, Severity, preview_of, strongest_action
 from bastion.safety.leak_rules import DEFAULT_LEAK_RULES, LeakRule
-from bastion.safety.normalize import NormalizedText, normalize
+from bastion.safety.normalize import NormalizedText, holds_percent_escape, normalize
 
 __all__ = ["VAULT_SECRET_RULE", "LeakDetector", "LeakScan"]
 
@@ -88,10 +89,10 @@ class LeakDetector:
         )
         self._rules = tuple(active)
         self._compiled = tuple(re2.compile(r.pattern, _OPTIONS) for r in active)
-        self._prefilter = re2.Set.SearchSet(_OPTIONS)
-        for r in active:
-            self._prefilter.Add(r.pattern)
-        self._prefilter.Compile()
+        self._prefilter = _rule_set(r.pattern for r in active)
+        # The rules also read on the text as given, and their set (a few URL rules).
+        self._as_given = tuple(i for i, r in enumerate(active) if r.as_given)
+        self._as_given_set = _rule_set(active[i].pattern for i in self._as_given)
         self._fixed_previews = {r.name: r.fixed_preview for r in active if r.fixed_preview}
         self._exact = ExactValueMatcher(known_secrets)
         self._short_scans: dict[str, LeakScan] = {}
@@ -128,6 +129,11 @@ class LeakDetector:
             [] if self._vault_action is LeakAction.ALLOW else self._exact_findings(norm, encoded)
         )
         findings += self._pattern_findings(norm, encoded)
+        if norm.changed and holds_percent_escape(norm.original_encoded.data):
+            # The text as given too: percent-encoding is how a URL spells a password's "@"
+            # or "/" (postgresql://app:S3cr%40t@db), and decoded, the password ends early.
+            as_given = NormalizedText(text, text, [], norm.original_encoded.data)
+            findings += self._pattern_findings(as_given, norm.original_encoded, as_given=True)
         findings += self._spelled_findings(norm, encoded)
         findings += self._encoded_findings(norm, encoded, DecodeBudget(), 0)
         kept = _drop_contained(findings)
@@ -159,8 +165,14 @@ class LeakDetector:
             for s, e in sorted(spans)
         ]
 
-    def _pattern_findings(self, norm: NormalizedText, encoded: EncodedText) -> list[Finding]:
-        hits = self._prefilter.Match(encoded.data)
+    def _pattern_findings(
+        self, norm: NormalizedText, encoded: EncodedText, *, as_given: bool = False
+    ) -> list[Finding]:
+        """Findings of every rule, or with ``as_given`` of the rules read on undecoded text."""
+        if as_given:
+            hits = [self._as_given[i] for i in self._as_given_set.Match(encoded.data) or ()]
+        else:
+            hits = self._prefilter.Match(encoded.data) or []
         if not hits:
             return []
         found: list[Finding] = []
@@ -238,6 +250,14 @@ class LeakDetector:
                 )
             )
         return found
+
+
+def _rule_set(patterns: Iterable[str]) -> re2.Set:
+    rule_set = re2.Set.SearchSet(_OPTIONS)
+    for pattern in patterns:
+        rule_set.Add(pattern)
+    rule_set.Compile()
+    return rule_set
 
 
 def _drop_contained(findings: list[Finding]) -> list[Finding]:

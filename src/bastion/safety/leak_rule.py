@@ -22,6 +22,7 @@ class LeakRule:
     ``group`` selects the capture group holding the secret (0: the whole match), so that a
     connection string loses only its password. ``validator`` sees that secret only.
     ``fixed_preview`` replaces the 4+4 preview (private keys show no characters at all).
+    ``as_given``: also matched on the text before percent-decoding (passwords in URLs).
     """
 
     name: str
@@ -31,6 +32,9 @@ class LeakRule:
     group: int = 0
     validator: Callable[[str], bool] | None = None
     fixed_preview: str | None = None
+    # Also matched on the text as given when it holds percent-escapes: a URL spells a
+    # password's "@" or "/" as %40 or %2F, and decoded, the password would end early.
+    as_given: bool = False
 
 
 def rule(
@@ -43,6 +47,7 @@ def rule(
     validator: Callable[[str], bool] | None = None,
     fixed_preview: str | None = None,
     ended: bool = False,
+    as_given: bool = False,
 ) -> LeakRule:
     """Build a rule; ``ended`` requires that no token character follows the match.
 
@@ -52,7 +57,7 @@ def rule(
     if ended:
         pattern = f"({pattern}){_TOKEN_END}"
         group = group + 1 if group else 1
-    return LeakRule(name, severity, action, pattern, group, validator, fixed_preview)
+    return LeakRule(name, severity, action, pattern, group, validator, fixed_preview, as_given)
 
 
 def keyed(

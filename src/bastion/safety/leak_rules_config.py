@@ -169,7 +169,15 @@ CONFIG_RULES: tuple[LeakRule, ...] = (
         validator=_password,
     ),
     # --- connection strings and server config
-    rule("connection_string_password", _CONN_PATTERN, H, REDACT, group=1, validator=_password),
+    rule(
+        "connection_string_password",
+        _CONN_PATTERN,
+        H,
+        REDACT,
+        group=1,
+        validator=_password,
+        as_given=True,
+    ),
     rule(
         "ldap_bind_password",
         r"(?i:bind_?(?:pw|password|credentials?)|ldap_default_authtok)[\"']?[ \t]*"

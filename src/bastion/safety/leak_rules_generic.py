@@ -35,6 +35,7 @@ GENERIC_RULES: tuple[LeakRule, ...] = (
         REDACT,
         group=1,
         validator=v.password_value,
+        as_given=True,
     ),
     rule(
         "url_credentials",
@@ -43,6 +44,7 @@ GENERIC_RULES: tuple[LeakRule, ...] = (
         REDACT,
         group=1,
         validator=v.password_value,
+        as_given=True,
     ),
     rule(
         "bearer_token",

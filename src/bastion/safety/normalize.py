@@ -37,7 +37,14 @@ import re2
 
 from bastion.safety.encoded_text import EncodedText
 
-__all__ = ["NormalizedText", "has_invisible", "is_invisible", "normalize", "strip_invisible"]
+__all__ = [
+    "NormalizedText",
+    "has_invisible",
+    "holds_percent_escape",
+    "is_invisible",
+    "normalize",
+    "strip_invisible",
+]
 
 _OPTIONS = re2.Options()
 _OPTIONS.max_mem = 64 << 20
@@ -431,8 +438,13 @@ def _may_change() -> re2._Regexp:
     return re2.compile(f"{run}(?:[\\s\\S]{{0,32}}?{run}){{0,15}}", _OPTIONS)
 
 
+def holds_percent_escape(data: bytes) -> bool:
+    """Whether ``data`` holds a ``%XX`` escape, which normalising decodes."""
+    return b"%" in data and _PERCENT_ESCAPE.search(data) is not None
+
+
 def _ascii_unchanged(data: bytes) -> bool:
-    if b"%" in data and _PERCENT_ESCAPE.search(data) is not None:
+    if holds_percent_escape(data):
         return False
     if b"&" in data and _CHARACTER_REFERENCE.search(data) is not None:
         return False
