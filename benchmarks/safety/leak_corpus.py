@@ -317,6 +317,7 @@ def _family_samples(
 # that adding them leaves every earlier sample as it was.
 EXTRA_FAMILIES = ((1, leak_corpus_devops), (2, leak_corpus_business), (4, leak_corpus_config))
 _SPELLED_SEED = 3
+_URL_ENCODED_SEED = 5
 
 # A credential spelt out a character at a time, as an injected model is told to write it.
 SPELLINGS = (" ", "\n", ". ", ", ", " | ")
@@ -331,6 +332,29 @@ _SPACED_PROSE = (
     "The password rules are spelt out here: m u s t  b e  l o n g.",
     "Binary: {bits}",
 )
+
+
+_URL_SCHEMES = (
+    "postgresql://{u}:{p}@db-1.internal:5432/prod",
+    "mysql://{u}:{p}@10.0.3.7:3306/shop",
+    "mongodb+srv://{u}:{p}@cluster0.ab1cd.mongodb.net/app",
+    "redis://{u}:{p}@cache.internal:6379/0",
+    "https://{u}:{p}@git.example.org/team/repo.git",
+)
+_URL_ESCAPES = ("%40", "%2F", "%3A", "%23", "%25", "%2B", "%3F")
+
+
+def _url_encoded_password_samples(rng: random.Random) -> list[Sample]:
+    """Passwords in URLs with their "@", "/", ":" ... percent-encoded, as RFC 3986 spells them."""
+    samples: list[Sample] = []
+    for i in range(24):
+        cut = rng.randint(3, 8)
+        body = _s(rng, ALNUM, 14)
+        password = body[:cut] + rng.choice(_URL_ESCAPES) + body[cut:]
+        url = _URL_SCHEMES[i % len(_URL_SCHEMES)].format(u=_s(rng, "abcdefgh", 5), p=password)
+        text = rng.choice(["DATABASE_URL={e}\n", 'conn = connect("{e}")\n', "remote: {e}\n"])
+        samples.append(Sample(text.format(e=url), password, "url_encoded_password", "url"))
+    return samples
 
 
 def _spelled_samples(rng: random.Random) -> list[Sample]:
@@ -365,4 +389,5 @@ def build(seed: int = 1337, per_rule: int = 24) -> list[Sample]:
             Sample(text, None, kind, "near_miss") for text, kind in extra.near_misses(extra_rng)
         ]
     samples += _spelled_samples(random.Random(seed + _SPELLED_SEED))
+    samples += _url_encoded_password_samples(random.Random(seed + _URL_ENCODED_SEED))
     return samples
