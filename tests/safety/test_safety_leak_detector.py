@@ -258,3 +258,19 @@ def test_a_url_encoded_password_is_redacted_whole(detector: LeakDetector, url: s
     assert head not in scan.redacted
     assert tail not in scan.redacted
     assert "@" + url.rsplit("@", 1)[1] in scan.redacted  # the host is kept
+
+
+def test_a_form_encoded_secret_after_a_generic_name_is_found_whole(
+    detector: LeakDetector,
+) -> None:
+    # Decoded, the "%40" became an "@", which ends a generic value: the secret went unseen.
+    body = "grant_type=client_credentials&client_id=app&client_secret=Xk9%40pLm2Qr7sT4vW8yZ&x=1"
+    scan = detector.scan(body)
+    assert "generic_secret_assignment" in rules(detector, body)
+    assert "Xk9" not in scan.redacted
+    assert "pLm2Qr7sT4vW8yZ" not in scan.redacted
+    assert scan.redacted.endswith("&x=1")
+
+
+def test_a_url_encoded_template_is_still_a_placeholder(detector: LeakDetector) -> None:
+    assert detector.scan("token=%7B%7Bsecrets.DEPLOY_TOKEN%7D%7D&ref=main").findings == ()

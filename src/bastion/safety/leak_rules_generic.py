@@ -73,11 +73,14 @@ GENERIC_RULES: tuple[LeakRule, ...] = (
         "generic_secret_assignment",
         r"(?i)(?:api[_\-.]?key|apikey|secret|token|access[_\-.]?key|client[_\-.]?secret|"
         r"auth[_\-.]?key|private[_\-.]?key|credentials?)[A-Za-z0-9_\-.]{0,20}[\"']?\s*"
-        r"(?::=|=>|[:=])\s*[\"']?([A-Za-z0-9_./+=~\-]{16,})",
+        # A value may hold percent-escapes: read as given, a form-encoded client_secret with a
+        # "%40" in it is one value, not two halves (decoded, its "@" would end it).
+        r"(?::=|=>|[:=])\s*[\"']?((?:[A-Za-z0-9_./+=~\-]|%[0-9A-Fa-f]{2}){16,})",
         M,
         REDACT,
         group=1,
-        validator=v.looks_random,
+        validator=v.looks_random_decoded,
+        as_given=True,
     ),
     rule(
         "password_assignment",

@@ -11,6 +11,7 @@ import binascii
 import json
 import math
 from collections import Counter
+from urllib.parse import unquote
 
 import re2
 
@@ -20,6 +21,7 @@ __all__ = [
     "has_filler",
     "jwt_header",
     "looks_random",
+    "looks_random_decoded",
     "not_placeholder",
     "openai_key",
     "password_value",
@@ -74,6 +76,12 @@ def has_digit_and_letter(value: str) -> bool:
 def looks_random(value: str) -> bool:
     """Mixed characters, enough entropy and no placeholder words: a generated value."""
     return has_digit_and_letter(value) and shannon_entropy(value) >= 3.0 and not_placeholder(value)
+
+
+def looks_random_decoded(value: str) -> bool:
+    """``looks_random`` of the value with its percent-escapes decoded: ``%7B%7BTOKEN%7D%7D``
+    is the template ``{{TOKEN}}``, not a secret."""
+    return looks_random(unquote(value) if "%" in value else value)
 
 
 def password_value(value: str) -> bool:
