@@ -274,3 +274,24 @@ def test_a_form_encoded_secret_after_a_generic_name_is_found_whole(
 
 def test_a_url_encoded_template_is_still_a_placeholder(detector: LeakDetector) -> None:
     assert detector.scan("token=%7B%7Bsecrets.DEPLOY_TOKEN%7D%7D&ref=main").findings == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A Django key's alphabet holds "%": "%0a" in it decoded to a line break and cut it.
+        "SECRET_KEY = 'django-insecure-61vghefs6w)djw^h6rqf-x-^b5com1djrbg@$+7kcyq*%0a1'\n",
+        'db_password: "Hx7%41kQ9%20zT2"\n',
+        "export SMTP_PASSWORD=Rw9%0aTq4Lm8\n",
+        "[client]\npassword = Zq8%23xN2%0dpW7\n",
+    ],
+)
+def test_a_value_holding_percent_escapes_is_redacted_whole(
+    detector: LeakDetector, text: str
+) -> None:
+    value = text.rstrip("\n").split("=", 1)[-1].split(":", 1)[-1].strip(" '\"")
+    value = value.removeprefix("django-insecure-")
+    scan = detector.scan(text)
+    assert scan.findings, text
+    for piece in value.split("%"):
+        assert len(piece) < 4 or piece[2:] not in scan.redacted, (piece, scan.redacted)

@@ -135,6 +135,7 @@ CONFIG_RULES: tuple[LeakRule, ...] = (
         REDACT,
         group=1,
         validator=_password,
+        as_given=True,
     ),
     rule(
         "ini_password",
@@ -143,6 +144,7 @@ CONFIG_RULES: tuple[LeakRule, ...] = (
         REDACT,
         group=1,
         validator=_password,
+        as_given=True,
     ),
     rule(
         "xml_password",
@@ -151,6 +153,7 @@ CONFIG_RULES: tuple[LeakRule, ...] = (
         REDACT,
         group=1,
         validator=_password,
+        as_given=True,
     ),
     rule(
         "nuget_config_password",
@@ -159,6 +162,7 @@ CONFIG_RULES: tuple[LeakRule, ...] = (
         REDACT,
         group=1,
         validator=v.password_value,
+        as_given=True,
     ),
     rule(
         "curl_user_credentials",
@@ -167,6 +171,7 @@ CONFIG_RULES: tuple[LeakRule, ...] = (
         REDACT,
         group=1,
         validator=_password,
+        as_given=True,
     ),
     # --- connection strings and server config
     rule(
@@ -186,6 +191,7 @@ CONFIG_RULES: tuple[LeakRule, ...] = (
         REDACT,
         group=1,
         validator=_password,
+        as_given=True,
     ),
     rule(
         "redis_requirepass",
@@ -194,17 +200,28 @@ CONFIG_RULES: tuple[LeakRule, ...] = (
         REDACT,
         group=1,
         validator=_password,
+        as_given=True,
     ),
-    rule("compose_env_password", _ENV_PATTERN, H, REDACT, group=1, validator=_password),
+    rule(
+        "compose_env_password",
+        _ENV_PATTERN,
+        H,
+        REDACT,
+        group=1,
+        validator=_password,
+        as_given=True,
+    ),
     # --- application framework secrets
     rule(
         "django_secret_key",
-        # 50 characters; the scan percent-decodes ``%4a`` first, which shortens a few.
-        r"SECRET_KEY[ \t]*=[ \t]*r?[\"']((?:django-insecure-)?[^\s\"']{40,50})[\"']",
+        # 50 characters of an alphabet that holds "%": decoded, "%4a" shortens the key; read
+        # as given (as_given), each escape lengthens it by two.
+        r"SECRET_KEY[ \t]*=[ \t]*r?[\"']((?:django-insecure-)?[^\s\"']{40,80})[\"']",
         H,
         REDACT,
         group=1,
         validator=_django_key,
+        as_given=True,
     ),
     rule(
         "laravel_app_key",
@@ -223,6 +240,7 @@ CONFIG_RULES: tuple[LeakRule, ...] = (
         REDACT,
         group=1,
         validator=_wordpress_value,
+        as_given=True,
     ),
     # --- cloud and AI platform keys
     rule(

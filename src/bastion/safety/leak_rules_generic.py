@@ -90,6 +90,7 @@ GENERIC_RULES: tuple[LeakRule, ...] = (
         REDACT,
         group=1,
         validator=v.password_value,
+        as_given=True,
     ),
     rule(
         "env_password",
@@ -99,5 +100,6 @@ GENERIC_RULES: tuple[LeakRule, ...] = (
         REDACT,
         group=1,
         validator=v.password_value,
+        as_given=True,
     ),
 )
