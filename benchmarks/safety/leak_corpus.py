@@ -47,7 +47,9 @@ def _jwt(rng: random.Random) -> str:
         return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
 
     header = enc({"alg": rng.choice(["HS256", "RS256", "ES256"]), "typ": "JWT"})
-    payload = enc({"sub": str(rng.randint(1, 10**9)), "iat": rng.randint(1_600_000_000, 1_800_000_000)})
+    payload = enc(
+        {"sub": str(rng.randint(1, 10**9)), "iat": rng.randint(1_600_000_000, 1_800_000_000)}
+    )
     return f"{header}.{payload}.{_s(rng, URLSAFE, 43)}"
 
 
