@@ -77,6 +77,7 @@ def test_base64_runs_are_what_a_search_for_base64_alone_finds() -> None:
     own = re2.compile(rb"[A-Za-z0-9+/_\-]{16,}={0,2}")
     rng = random.Random(17)
     pieces = ["A ", "b.", "7\n", "_ ", "-,", "x", "QUJD" * 5, "=", " ", ", ", "é", "+/", "Z"]
+    pieces += ["a-", "b_", "-c", "Q-U-J-D-Q-U-J-D-Q", " ", "\t", "S-e-n-d ", "=="]  # dashed words
     spelt = 0
     for _ in range(3000):
         text = "".join(rng.choice(pieces) * rng.randint(1, 14) for _ in range(rng.randint(1, 10)))

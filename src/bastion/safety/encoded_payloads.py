@@ -114,15 +114,18 @@ def _padding(data: bytes, end: int) -> int:
 # Python's own engine here: a single class repeated is linear in any engine, and the RE2
 # wrapper's per-match cost in Python is ~100x the work on a run of single letters.
 _SEPARATORS = re.compile(rb"([^A-Za-z0-9_\-]+)")
+_DASHED_SEPARATORS = re.compile(rb"([^A-Za-z0-9]+)")  # "S-e-n-d t-h-e": the dash joins
 
 
 def spaced_out_text(text: EncodedText) -> Iterator[DecodedSpan]:
     """Character spans of ``text`` spelt out a character at a time, and what they read: the
     commonest separator joins letters, any other one parts words (``i g n o r e   a l l``
-    reads "ignore all", as does ``i.g.n.o.r.e a.l.l``)."""
+    reads "ignore all", as do ``i.g.n.o.r.e a.l.l`` and ``i-g-n-o-r-e a-l-l``)."""
     data = text.data
     for start, end in text.spaced_out():
-        pieces = _SEPARATORS.split(data[start:end])  # letters and separators, alternating
+        run = data[start:end]
+        splitter = _DASHED_SEPARATORS if run[1:2] in (b"-", b"_") else _SEPARATORS
+        pieces = splitter.split(run)  # letters and separators, alternating
         separators = pieces[1::2]
         joiner = max(set(separators), key=separators.count)
         # A space where a word ends, nothing where letters join: one join, linear.

@@ -23,14 +23,20 @@ MIN_SPELLED_RUN = 12  # characters spelt out one by one ("A K I A ..."), the sho
 # commas, bars or line breaks between them.
 # One pass finds both: the second alternative costs nothing measurable on top of the first.
 _SPELLED_SEPARATOR = rb"(?:[ \t.,|]{1,3}|\r?\n)"
+# Words spelt with a dash or an underscore between their letters, spaces between the words
+# ("S-e-n-d t-h-e k-e-y-s"): three words or more.
+_DASHED_WORD = rb"(?:[A-Za-z0-9][\-_])+[A-Za-z0-9]"
 _RUNS = re2.compile(
-    rb"[A-Za-z0-9+/_\-]{%d,}={0,2}|(?:[A-Za-z0-9_\-]%s){%d,}[A-Za-z0-9_\-]"
-    % (MIN_BASE64_RUN, _SPELLED_SEPARATOR, MIN_SPELLED_RUN - 1)
+    rb"[A-Za-z0-9+/_\-]{%d,}={0,2}|(?:[A-Za-z0-9_\-]%s){%d,}[A-Za-z0-9_\-]|%s(?:[ \t]{1,3}%s){2,}"
+    % (MIN_BASE64_RUN, _SPELLED_SEPARATOR, MIN_SPELLED_RUN - 1, _DASHED_WORD, _DASHED_WORD)
 )
+_DASHED_GAP = re2.compile(rb"[ \t]+")
+_BASE64_RUN_AT = re2.compile(rb"[A-Za-z0-9+/_\-]{%d,}={0,2}" % MIN_BASE64_RUN)
 _TOKEN_CHARACTERS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _BASE64_ALPHABET = _TOKEN_CHARACTERS | frozenset(b"+/")
 # Spelt with a separator that is itself in the base64 alphabet ("A-K-I-A-..."): a base64 run.
 _ALPHABET_SEPARATORS = (b"-", b"_", b"/")
+_DASH = frozenset(b"-_")
 
 
 class EncodedText:
@@ -109,27 +115,53 @@ _Spans = list[tuple[int, int]]
 
 
 def _find_runs(data: bytes) -> tuple[_Spans, _Spans, _Spans]:
-    """The base64 runs, the spelt runs and the spaced-out text of ``data``, in one RE2 pass."""
+    """The base64 runs, the spelt runs and the spaced-out text of ``data``, in one RE2 pass.
+
+    A spelt run's last character may be the first of a base64 run ("A K I A QUJD..."): the
+    pass gave it to the spelt run, so the base64 run is read again from that character, as
+    a search for base64 alone finds it.
+    """
     base64: _Spans = []
     spelled: _Spans = []
     spaced: _Spans = []
-    spelled_end = -1
     for match in _RUNS.finditer(data):
         start, end = match.span()
-        if data[start + 1] in _BASE64_ALPHABET:  # the first alternative: a base64 run
-            if spelled_end == start:
-                # A spelt run ending in a token character took it from this run: give it
-                # back, so the run is the maximal one a search for base64 alone finds.
-                start -= 1
-            base64.append((start, end))
-            if _spelled_with_alphabet(data[start:end]):
-                spelled.append((start, end))
-        else:
+        if data[start + 1] not in _BASE64_ALPHABET:  # the second alternative: spelt out
             unglued = _unglued(data, start, end)
             spelled += _same_separator_runs(data, *unglued)
             spaced.append(unglued)
-            spelled_end = end
+            _take_back(data, end - 1, end, base64)
+        elif data[start + 1] in _DASH and _DASHED_GAP.search(data, start, end) is not None:
+            # The third alternative: dashed words, each a base64 run when long enough.
+            _long_words(data, start, end, base64)
+            spaced.append((start, end))
+        elif not base64 or start >= base64[-1][1]:  # not already read with a spelt run
+            base64.append((start, end))
+            if _spelled_with_alphabet(data[start:end]):
+                spelled.append((start, end))
     return base64, spelled, spaced
+
+
+def _take_back(data: bytes, tail: int, end: int, base64: _Spans) -> None:
+    """If the spelt run's last piece [tail, end) runs on into base64 characters, the base64
+    run that starts at ``tail``."""
+    if end < len(data) and data[end] in _BASE64_ALPHABET:
+        whole = _BASE64_RUN_AT.match(data, tail)
+        if whole is not None:
+            base64.append(whole.span())
+
+
+def _long_words(data: bytes, start: int, end: int, base64: _Spans) -> None:
+    """Adds the words of the dashed run [start, end) that are base64 runs; the last one read
+    on past the run, as it may go on (``=`` padding, more base64 characters)."""
+    cursor = start
+    for gap in _DASHED_GAP.finditer(data, start, end):
+        if gap.start() - cursor >= MIN_BASE64_RUN:
+            base64.append((cursor, gap.start()))
+        cursor = gap.end()
+    last = _BASE64_RUN_AT.match(data, cursor)
+    if last is not None:
+        base64.append(last.span())
 
 
 def _unglued(data: bytes, start: int, end: int) -> tuple[int, int]:
