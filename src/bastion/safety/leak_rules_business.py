@@ -29,9 +29,11 @@ _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 def _random_token(value: str) -> bool:
     """Generated, not a word or a template: enough entropy and two character classes."""
-    kinds = (str.isdigit, str.islower, str.isupper)
-    classes = sum(any(kind(c) for c in value) for kind in kinds)
-    return classes >= 2 and v.shannon_entropy(value) >= 2.5 and v.not_placeholder(value)
+    return (
+        v.character_classes(value) >= 2
+        and v.shannon_entropy(value) >= 2.5
+        and v.not_placeholder(value)
+    )
 
 
 def _mixed_case(value: str) -> bool:

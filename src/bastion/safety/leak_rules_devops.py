@@ -28,12 +28,7 @@ def _mixed_random(value: str) -> bool:
 
     Letters alone in one case are words ("superintendents"); generated values mix classes.
     """
-    classes = (
-        any(c.islower() for c in value)
-        + any(c.isupper() for c in value)
-        + any(c.isdigit() for c in value)
-    )
-    return classes >= 2 and v.token_body(value)
+    return v.character_classes(value) >= 2 and v.token_body(value)
 
 
 def _generated(value: str) -> bool:

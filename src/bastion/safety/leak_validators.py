@@ -17,6 +17,7 @@ import re2
 
 __all__ = [
     "basic_auth_credentials",
+    "character_classes",
     "has_digit_and_letter",
     "has_filler",
     "jwt_header",
@@ -56,6 +57,16 @@ def shannon_entropy(value: str) -> float:
 
 def not_placeholder(value: str) -> bool:
     return _PLACEHOLDER.search(value) is None
+
+
+def character_classes(value: str) -> int:
+    """How many of lower-case letters, upper-case letters and digits ``value`` holds: words
+    have one ("superintendents"), generated values mix them."""
+    return (
+        any(c.islower() for c in value)
+        + any(c.isupper() for c in value)
+        + any(c.isdigit() for c in value)
+    )
 
 
 def has_filler(value: str) -> bool:
