@@ -36,7 +36,7 @@ NEAR_MISSES = {
     "base64_short_runs": ("QUtJQUlPU0ZPRE5O7 " * 60_000)[:MB],
     # One spelt-out run of a megabyte, read again on its characters alone.
     "spelled_run": ("a b " * (MB // 4))[:MB],
-    "spelled_lines": ("A\nK\nI\nA\n" * (MB // 8))[:MB],
+    "spelled_lines": ("a\nb\nc\nd\n" * (MB // 8))[:MB],
     "base64_of_base64": ("VkdobElIRjFZWEowWlhKc2VTQnlaWEJ2Y25RZ2FYTWdjbVZoWkhrdQ== " * 18_000)[:MB],
 }
 
