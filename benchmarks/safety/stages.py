@@ -62,6 +62,7 @@ def _stages(chunk: str, detector: LeakDetector, checker: ContentChecker, timed: 
     for index in sorted(hits or ()):
         timed("leak: reported rules re-run", _all_matches, detector._compiled[index], encoded.data)
     timed("base64 + spelt runs", encoded.base64_runs)
+    timed("leak: credentials in groups", detector._grouped_findings, norm, encoded, DecodeBudget())
     timed(
         "leak: credentials inside base64/hex",
         detector._encoded_findings,

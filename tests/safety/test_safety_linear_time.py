@@ -37,6 +37,10 @@ NEAR_MISSES = {
     # One spelt-out run of a megabyte, read again on its characters alone.
     "spelled_run": ("a b " * (MB // 4))[:MB],
     "spelled_lines": ("a\nb\nc\nd\n" * (MB // 8))[:MB],
+    # Codes that line up in groups: a run a megabyte long, and a run every few words.
+    "grouped_run": ("AB1D " * (MB // 5))[:MB],
+    "grouped_runs": ("AB1 CD2 EF3 x " * (MB // 14))[:MB],
+    "dashed_groups": ("AB1D-" * (MB // 5))[:MB],
     "base64_of_base64": ("VkdobElIRjFZWEowWlhKc2VTQnlaWEJ2Y25RZ2FYTWdjbVZoWkhrdQ== " * 18_000)[:MB],
 }
 

@@ -33,6 +33,9 @@ _OPTIONS = re2.Options()
 _OPTIONS.max_mem = 256 << 20
 _SHORT_TEXT = 256  # characters: texts up to this long have their scans remembered ...
 _SHORT_CACHE = 4096  # ... this many of them at most (then the memory starts over)
+_GROUP_CONTEXT = 40  # bytes of a grouped run's line read before it ("api_key = AKIA IOSF ...")
+_MAX_JOINED = 1024  # bytes of a grouped run read from where its groups begin (keys are shorter)
+_MAX_GROUPED_READINGS = 512  # readings of grouped runs in one scan (then no more are read)
 _MAX_NESTING = 1  # base64 of base64 (or of hex) is peeled; deeper layers are not
 
 
@@ -134,8 +137,10 @@ class LeakDetector:
             # or "/" (postgresql://app:S3cr%40t@db), and decoded, the password ends early.
             as_given = NormalizedText(text, text, [], norm.original_encoded.data)
             findings += self._pattern_findings(as_given, norm.original_encoded, as_given=True)
-        findings += self._spelled_findings(norm, encoded)
-        findings += self._encoded_findings(norm, encoded, DecodeBudget(), 0)
+        budget = DecodeBudget()
+        findings += self._spelled_findings(norm, encoded, budget)
+        findings += self._grouped_findings(norm, encoded, budget)
+        findings += self._encoded_findings(norm, encoded, budget, 0)
         kept = _drop_contained(findings)
         return LeakScan(
             action=strongest_action([f.action for f in kept]),
@@ -194,32 +199,89 @@ class LeakDetector:
                 )
         return found
 
-    def _spelled_findings(self, norm: NormalizedText, encoded: EncodedText) -> list[Finding]:
+    def _spelled_findings(
+        self, norm: NormalizedText, encoded: EncodedText, budget: DecodeBudget
+    ) -> list[Finding]:
         """Credentials spelt out a character at a time (``A K I A ...``, one per line), as an
         injected model is told to write a key so that no pattern sees it: the rules run on the
         characters alone, and each finding is reported on the characters it spans as
         ``spaced:<rule>``."""
         found: list[Finding] = []
-        data = encoded.data
         for run_start, run_end in encoded.spelled_runs():
             kept = encoded.spelled_characters(run_start, run_end)  # ASCII: a byte each
-            bare = bytes(data[i] for i in kept).decode("ascii")
-            inner_norm = normalize(bare, remember=False)
-            for inner in self._pattern_findings(inner_norm, inner_norm.encoded):
-                start, end = norm.to_original(
-                    *encoded.span(kept[inner.start], kept[inner.end - 1] + 1)
-                )
-                preview = self._fixed_previews.get(inner.rule)
-                found.append(
-                    Finding(
-                        f"spaced:{inner.rule}",
-                        inner.severity,
-                        inner.action,
-                        start,
-                        end,
-                        preview or preview_of(norm.original[start:end]),
+            window = (0, len(kept))
+            found += self._findings_in_characters(
+                norm, encoded, kept, window=window, kind="spaced", budget=budget
+            )
+        return found
+
+    def _grouped_findings(
+        self, norm: NormalizedText, encoded: EncodedText, budget: DecodeBudget
+    ) -> list[Finding]:
+        """Credentials written in groups (``AKIA IOSF ODNN 7EXA MPLE``, or with dashes): the
+        rules run on the groups joined, with up to ``_GROUP_CONTEXT`` bytes of their line on
+        either side (for the rules that want a keyword before a value or a host after a
+        password), with the lead joined and apart; a finding that reaches into the groups
+        is reported on the characters it spans as ``grouped:<rule>``."""
+        found: list[Finding] = []
+        data = encoded.data
+        readings_left = _MAX_GROUPED_READINGS
+        for readings in encoded.grouped_runs():
+            # Bounded work, as for decoding: a page of codes that line up costs at most this.
+            readings_left -= len(readings)
+            if readings_left < 0:
+                break
+            for run in readings:
+                before = _ascii_context(data, run.start)
+                after = _ascii_context_after(data, run.end)
+                for lead_apart in {False, run.groups > run.start}:
+                    kept = run.joined(data, before, lead_apart=lead_apart, limit=_MAX_JOINED)
+                    window = (
+                        kept.index(run.groups) if lead_apart else run.start - before,
+                        len(kept),
                     )
+                    if kept[-1] == run.end - 1:  # the whole run: what follows it is context
+                        kept += range(run.end, after)
+                    found += self._findings_in_characters(
+                        norm, encoded, kept, window=window, kind="grouped", budget=budget
+                    )
+        return found
+
+    def _findings_in_characters(
+        self,
+        norm: NormalizedText,
+        encoded: EncodedText,
+        kept: list[int],
+        *,
+        window: tuple[int, int],
+        kind: str,
+        budget: DecodeBudget,
+    ) -> list[Finding]:
+        """The rules' findings (encoded credentials too) on the ASCII bytes at offsets
+        ``kept`` read as one text, those that reach into ``window`` of it, reported on the
+        span of the original text they cover as ``<kind>:<rule>``."""
+        data = encoded.data
+        bare = bytes(data[i] for i in kept).decode("ascii")
+        inner_norm = normalize(bare, remember=False)
+        inner_encoded = inner_norm.encoded
+        inner_found = self._pattern_findings(inner_norm, inner_encoded)
+        inner_found += self._encoded_findings(inner_norm, inner_encoded, budget, 0)
+        found: list[Finding] = []
+        for inner in inner_found:
+            if inner.end <= window[0] or inner.start >= window[1]:
+                continue
+            start, end = norm.to_original(*encoded.span(kept[inner.start], kept[inner.end - 1] + 1))
+            preview = self._fixed_previews.get(inner.rule.rpartition(":")[2])
+            found.append(
+                Finding(
+                    f"{kind}:{inner.rule}",
+                    inner.severity,
+                    inner.action,
+                    start,
+                    end,
+                    preview or preview_of(norm.original[start:end]),
                 )
+            )
         return found
 
     def _encoded_findings(
@@ -250,6 +312,32 @@ class LeakDetector:
                 )
             )
         return found
+
+
+def _ascii_context(data: bytes, start: int) -> int:
+    """Where the context read before a run at ``start`` begins: at most ``_GROUP_CONTEXT``
+    bytes back, after the last line break and the last byte that is not ASCII."""
+    floor = max(0, start - _GROUP_CONTEXT)
+    cut = max(data.rfind(b"\n", floor, start), _last_non_ascii(data, floor, start))
+    return floor if cut < 0 else cut + 1
+
+
+def _ascii_context_after(data: bytes, end: int) -> int:
+    """Where the context read after a run ending at ``end`` stops: at most
+    ``_GROUP_CONTEXT`` bytes on, before the next line break and the next non-ASCII byte."""
+    ceiling = min(len(data), end + _GROUP_CONTEXT)
+    stops = [data.find(b"\n", end, ceiling)]
+    piece = data[end:ceiling]
+    if not piece.isascii():
+        stops.append(end + min(i for i, byte in enumerate(piece) if byte >= 0x80))
+    return min([at for at in stops if at >= 0], default=ceiling)
+
+
+def _last_non_ascii(data: bytes, start: int, end: int) -> int:
+    piece = data[start:end]
+    if piece.isascii():
+        return -1
+    return start + max(i for i, byte in enumerate(piece) if byte >= 0x80)
 
 
 def _rule_set(patterns: Iterable[str]) -> re2.Set:
