@@ -8,7 +8,8 @@ URL-encoded password early. Spans that decode from base64 or hex to printable te
 scanned again (one nested layer too); a credential found inside is reported on the encoded
 span as ``base64:<rule>`` or ``hex:<rule>``, with the rule's severity and action. A
 credential spelt out a character at a time (``A K I A ...``, one per line) is found on its
-characters alone and reported as ``spaced:<rule>``.
+characters alone and reported as ``spaced:<rule>``; one written in groups (``AKIA IOSF ODNN
+...``) is found on its groups joined and reported as ``grouped:<rule>``.
 """
 
 from __future__ import annotations
