@@ -4,12 +4,31 @@ the secret alone, and redaction that removes the secret (a warn rule reports, ne
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from bastion.safety import LeakAction, LeakDetector
 from bastion.safety.leak_rules import DEFAULT_LEAK_RULES, LeakRule
 
 ACTIONS = {r.name: r.action for r in DEFAULT_LEAK_RULES}
+PUBLIC = {r.name for r in DEFAULT_LEAK_RULES if r.action is LeakAction.WARN}
+
+
+def one_sample_per_family(samples: Iterable[Any], keep: Callable[[str], bool]) -> list[Any]:
+    """The first leak-corpus sample of each family that a rule removes (not a warn rule's,
+    not a near-miss) whose secret appears once in its text and passes ``keep``."""
+    chosen: dict[str, Any] = {}
+    for sample in samples:
+        secret = sample.secret
+        if (
+            secret is not None
+            and sample.context != "near_miss"
+            and sample.kind not in PUBLIC
+            and sample.text.count(secret) == 1
+            and keep(secret)
+        ):
+            chosen.setdefault(sample.kind, sample)
+    return sorted(chosen.values(), key=lambda s: s.kind)
 
 
 def assert_names_are_snake_case_and_unique(rules: Iterable[LeakRule]) -> None:

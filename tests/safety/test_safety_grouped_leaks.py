@@ -13,14 +13,13 @@ import pytest
 
 from bastion.safety import LeakAction, LeakDetector
 from bastion.safety.encoded_text import EncodedText
-from bastion.safety.leak_rules import DEFAULT_LEAK_RULES
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks" / "safety"))
 
 import leak_corpus
+from tests.safety.leak_rule_checks import one_sample_per_family
 
 AWS = "AKIAZ3MHQ7LXPWN4TRVB"
-_PUBLIC = {r.name for r in DEFAULT_LEAK_RULES if r.action is LeakAction.WARN}
 _GROUP_CHARACTERS = re.compile(r"[A-Za-z0-9_+/=\-]+")
 _LOWER_AND_DIGITS = re.compile(r"[a-z0-9]+")
 _MARKER = re.compile(r"\[REDACTED:[^\]]*\]")
@@ -37,23 +36,17 @@ def _grouped(secret: str, size: int, separator: str) -> str:
 
 
 def _one_sample_per_family(separator: str) -> list[leak_corpus.Sample]:
-    chosen: dict[str, leak_corpus.Sample] = {}
-    for sample in leak_corpus.build():
-        secret = sample.secret
-        if (
-            secret is not None
-            and sample.context != "near_miss"
-            and sample.kind not in _PUBLIC
-            and len(secret) >= 16
-            and _GROUP_CHARACTERS.fullmatch(secret)
+    return one_sample_per_family(
+        leak_corpus.build(),
+        lambda secret: (
+            len(secret) >= 16
+            and _GROUP_CHARACTERS.fullmatch(secret) is not None
             # Keys of lowercase letters and digits alone (Etsy, Mattermost) are not covered:
             # a group of them is often all letters, and such groups are what prose is made of.
             and not _LOWER_AND_DIGITS.fullmatch(secret)
             and separator not in secret  # a key's own dashes cannot also separate its groups
-            and sample.text.count(secret) == 1
-        ):
-            chosen.setdefault(sample.kind, sample)
-    return sorted(chosen.values(), key=lambda s: s.kind)
+        ),
+    )
 
 
 @pytest.mark.parametrize(("size", "separator"), [(4, " "), (5, " "), (4, "-"), (5, "-")])

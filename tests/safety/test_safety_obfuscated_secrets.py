@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from bastion.safety import LeakAction, LeakDetector
-from bastion.safety.leak_rules import DEFAULT_LEAK_RULES
+from bastion.safety import LeakDetector
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks" / "safety"))
 
 import leak_corpus
+from tests.safety.leak_rule_checks import one_sample_per_family
 
 _DISGUISES = {
     "percent": lambda c: f"%{ord(c):02X}",
@@ -26,24 +26,13 @@ _DISGUISES = {
     "soft_hyphen": lambda c: c + "\u00ad",
 }
 _FRAGMENT = 6  # characters of a secret that must not survive next to the disguise
-_PUBLIC = {r.name for r in DEFAULT_LEAK_RULES if r.action is LeakAction.WARN}
 _MARKER = re.compile(r"\[REDACTED:[^\]]*\]")
 
 
 def _one_sample_per_family() -> list[leak_corpus.Sample]:
-    chosen: dict[str, leak_corpus.Sample] = {}
-    for sample in leak_corpus.build():
-        secret = sample.secret
-        if (
-            secret is not None
-            and sample.context != "near_miss"
-            and sample.kind not in _PUBLIC
-            and len(secret) >= 2 * _FRAGMENT + 4
-            and "\n" not in secret
-            and sample.text.count(secret) == 1
-        ):
-            chosen.setdefault(sample.kind, sample)
-    return sorted(chosen.values(), key=lambda s: s.kind)
+    return one_sample_per_family(
+        leak_corpus.build(), lambda secret: len(secret) >= 2 * _FRAGMENT + 4 and "\n" not in secret
+    )
 
 
 _SAMPLES = _one_sample_per_family()
