@@ -8,9 +8,10 @@ chance), then a last group no longer than L, all separated by one and the same c
 space, a tab or a dash. The leak detector reads the groups joined, once with the lead joined
 to them (``ghp_aBcD 1234 …``) and once with the lead apart (``key AKIA IOSF …``).
 
-The runs separated by spaces or tabs are found in the pass that finds base64 runs
-(``PATTERN`` is one of its alternatives); dashes are base64 characters, so a run grouped by
-dashes is a base64 run that ``grouped_run`` splits.
+The runs separated by spaces or tabs are found by an RE2 pass of ``PATTERN`` of their own (as
+an alternative of the base64 pass, a grouped run would hide base64 and spelt runs that begin
+inside it); dashes are base64 characters, so a run grouped by dashes is a base64 run that
+``grouped_runs`` splits.
 """
 
 from __future__ import annotations

@@ -237,10 +237,8 @@ class LeakDetector:
                 after = _ascii_context_after(data, run.end)
                 for lead_apart in {False, run.groups > run.start}:
                     kept = run.joined(data, before, lead_apart=lead_apart, limit=_MAX_JOINED)
-                    window = (
-                        kept.index(run.groups) if lead_apart else run.start - before,
-                        len(kept),
-                    )
+                    # Everything before the groups (or the lead) is kept as it stands.
+                    window = ((run.groups if lead_apart else run.start) - before, len(kept))
                     if kept[-1] == run.end - 1:  # the whole run: what follows it is context
                         kept += range(run.end, after)
                     found += self._findings_in_characters(
@@ -272,18 +270,23 @@ class LeakDetector:
             if inner.end <= window[0] or inner.start >= window[1]:
                 continue
             start, end = norm.to_original(*encoded.span(kept[inner.start], kept[inner.end - 1] + 1))
-            preview = self._fixed_previews.get(inner.rule.rpartition(":")[2])
-            found.append(
-                Finding(
-                    f"{kind}:{inner.rule}",
-                    inner.severity,
-                    inner.action,
-                    start,
-                    end,
-                    preview or preview_of(norm.original[start:end]),
-                )
-            )
+            found.append(self._reported_as(kind, inner, norm, start, end))
         return found
+
+    def _reported_as(
+        self, kind: str, inner: Finding, norm: NormalizedText, start: int, end: int
+    ) -> Finding:
+        """``inner`` (found in a text derived from ``norm``'s) as ``<kind>:<rule>`` on the
+        original characters [start, end), with its rule's fixed preview if it has one."""
+        preview = self._fixed_previews.get(inner.rule.rpartition(":")[2])
+        return Finding(
+            f"{kind}:{inner.rule}",
+            inner.severity,
+            inner.action,
+            start,
+            end,
+            preview or preview_of(norm.original[start:end]),
+        )
 
     def _encoded_findings(
         self, norm: NormalizedText, encoded: EncodedText, budget: DecodeBudget, depth: int
@@ -301,17 +304,7 @@ class LeakDetector:
                 continue
             lead = max(inner, key=lambda f: f.action.rank)
             start, end = norm.to_original(candidate.start, candidate.end)
-            preview = self._fixed_previews.get(lead.rule.rpartition(":")[2])
-            found.append(
-                Finding(
-                    f"{candidate.encoding}:{lead.rule}",
-                    lead.severity,
-                    lead.action,
-                    start,
-                    end,
-                    preview or preview_of(norm.original[start:end]),
-                )
-            )
+            found.append(self._reported_as(candidate.encoding, lead, norm, start, end))
         return found
 
 
