@@ -13,22 +13,22 @@ Speed: text without ``<`` costs a byte search; otherwise one RE2 pass that skips
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import re2
 
 from bastion.safety.encoded_text import EncodedText
+from bastion.safety.removals import Removals, remove_spans
 
-__all__ = ["TagJoinedText", "join_tagged_words"]
+__all__ = ["INLINE_TAGS", "TagJoinedText", "join_tagged_words"]
 
-_INLINE = (
+INLINE_TAGS = (
     "a|abbr|b|bdi|bdo|big|cite|code|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|"
     "strike|strong|sub|sup|tt|u|var|wbr"
 )
 # A comment is taken out only when it says nothing (no letters): a model reads what a comment
 # says, and the comment rules must see it.
-_TAG = rf"<(?:/?(?i:{_INLINE})(?:\s[^<>]*)?/?|!--[^<>A-Za-z]*?--)>"
+_TAG = rf"<(?:/?(?i:{INLINE_TAGS})(?:\s[^<>]*)?/?|!--[^<>A-Za-z]*?--)>"
 # One tag; RE2 skips from "<" to "<" at memchr speed. Runs of them, and what stands on either
 # side, are checked here: a pattern with those in it reads every byte, ~7x the cost on
 # ordinary text.
@@ -42,8 +42,7 @@ class TagJoinedText:
 
     view: EncodedText
     _source: EncodedText
-    _positions: tuple[int, ...]  # where each removed run sat, in ``view``
-    _removed_before: tuple[int, ...]  # bytes removed before and with each run
+    _removals: Removals
 
     def source_chars(self, start: int, end: int) -> tuple[int, int]:
         """The character span of the source that the byte span [start, end) of ``view``
@@ -52,13 +51,7 @@ class TagJoinedText:
 
     def to_source(self, start: int, end: int) -> tuple[int, int]:
         """The byte span of the source that the byte span [start, end) of ``view`` came from."""
-        return (
-            start + self._shift(bisect_right(self._positions, start)),
-            end + self._shift(bisect_left(self._positions, end)),
-        )
-
-    def _shift(self, runs: int) -> int:
-        return self._removed_before[runs - 1] if runs else 0
+        return self._removals.to_source(start, end)
 
 
 def join_tagged_words(source: EncodedText) -> TagJoinedText | None:
@@ -77,22 +70,14 @@ def join_tagged_words(source: EncodedText) -> TagJoinedText | None:
         else:
             runs.append([start, end])
     size = len(data)
-    pieces: list[bytes] = []
-    positions: list[int] = []
-    removed: list[int] = []
-    cursor = total = 0
-    for start, end in runs:
-        if not start or end == size or data[start - 1] in _SPACES or data[end] in _SPACES:
-            continue
-        pieces.append(data[cursor:start])
-        positions.append(start - total)
-        total += end - start
-        removed.append(total)
-        cursor = end
-    if not positions:
+    joinable = [
+        (start, end)
+        for start, end in runs
+        if start and end != size and data[start - 1] not in _SPACES and data[end] not in _SPACES
+    ]
+    if not joinable:
         return None
-    pieces.append(data[cursor:])
     # Tags are ASCII and lie between whole characters, so the bytes left are valid UTF-8.
-    joined = b"".join(pieces)
+    joined = remove_spans(data, joinable)
     view = EncodedText(joined.decode("utf-8", "replace"), joined)
-    return TagJoinedText(view, source, tuple(positions), tuple(removed))
+    return TagJoinedText(view, source, Removals.of(joinable))
