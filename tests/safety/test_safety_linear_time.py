@@ -41,6 +41,13 @@ NEAR_MISSES = {
     "grouped_run": ("AB1D " * (MB // 5))[:MB],
     "grouped_runs": ("AB1 CD2 EF3 x " * (MB // 14))[:MB],
     "dashed_groups": ("AB1D-" * (MB // 5))[:MB],
+    # Markup that shows as nothing, read again as shown: escapes, erased characters, tags and
+    # Markdown markers inside words, one every few bytes, and an escape that never ends.
+    "terminal_escapes": ("ab\x1b[1mcd\x1b[0m x\x08y " * (MB // 20))[:MB],
+    "open_escape": "\x1b]" + "a" * MB,
+    "tags_in_words": ("ab<b>cd</b>ef<!-- -->gh " * (MB // 24))[:MB],
+    "markdown_in_words": ("abcdefgh**ijkl**mnop`qr`st ~~uv~~wx " * (MB // 36))[:MB],
+    "markdown_one_word": ("a*b" * (MB // 3))[:MB],
     "base64_of_base64": ("VkdobElIRjFZWEowWlhKc2VTQnlaWEJ2Y25RZ2FYTWdjbVZoWkhrdQ== " * 18_000)[:MB],
 }
 

@@ -9,7 +9,9 @@ scanned again (one nested layer too); a credential found inside is reported on t
 span as ``base64:<rule>`` or ``hex:<rule>``, with the rule's severity and action. A
 credential spelt out a character at a time (``A K I A ...``, one per line) is found on its
 characters alone and reported as ``spaced:<rule>``; one written in groups (``AKIA IOSF ODNN
-...``) is found on its groups joined and reported as ``grouped:<rule>``.
+...``) is found on its groups joined and reported as ``grouped:<rule>``; one with markup
+inside that shows as nothing (``AKIA**IOSF**...``, an HTML tag, a terminal escape) is found on
+the text as shown and reported as ``rendered:<rule>``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bastion.safety.exact_values import ExactValueMatcher
 from bastion.safety.findings import Finding, LeakAction, Severity, preview_of, strongest_action
 from bastion.safety.leak_rules import DEFAULT_LEAK_RULES, LeakRule
 from bastion.safety.normalize import NormalizedText, holds_percent_escape, normalize
+from bastion.safety.rendered import rendered
 
 __all__ = ["VAULT_SECRET_RULE", "LeakDetector", "LeakScan"]
 
@@ -138,6 +141,7 @@ class LeakDetector:
             # or "/" (postgresql://app:S3cr%40t@db), and decoded, the password ends early.
             as_given = NormalizedText(text, text, [], norm.original_encoded.data)
             findings += self._pattern_findings(as_given, norm.original_encoded, as_given=True)
+        findings += self._rendered_findings(norm)
         budget = DecodeBudget()
         findings += self._spelled_findings(norm, encoded, budget)
         findings += self._grouped_findings(norm, encoded, budget)
@@ -198,6 +202,35 @@ class LeakDetector:
                         leak_rule.name, leak_rule.severity, leak_rule.action, start, end, preview
                     )
                 )
+        return found
+
+    def _rendered_findings(self, norm: NormalizedText) -> list[Finding]:
+        """Credentials with markup inside that shows as nothing (``AKIA**IOSF**ODNN…``,
+        ``AKIA<b></b>IOSF…``, terminal escapes): the lines around the markup are read again
+        as shown, and each finding is reported on the text as given, markup included, as
+        ``rendered:<rule>``."""
+        shown = rendered(norm.original_encoded)
+        if shown is None:
+            return []
+        found: list[Finding] = []
+        for start, end in shown.windows():
+            inner_norm = normalize(shown.text[start:end], remember=False)
+            inner_encoded = inner_norm.encoded
+            inner_found = (
+                []
+                if self._vault_action is LeakAction.ALLOW
+                else self._exact_findings(inner_norm, inner_encoded)
+            )
+            inner_found += self._pattern_findings(inner_norm, inner_encoded)
+            found += (
+                self._reported_as(
+                    "rendered",
+                    inner,
+                    norm,
+                    *shown.to_source(start + inner.start, start + inner.end),
+                )
+                for inner in inner_found
+            )
         return found
 
     def _spelled_findings(

@@ -28,6 +28,7 @@ from bastion.safety.inline_tags import join_tagged_words
 from bastion.safety.literal_prefix import LiteralPrefixes, first_match
 from bastion.safety.lookalikes import fold_lookalikes
 from bastion.safety.normalize import NormalizedText, normalize, strip_invisible
+from bastion.safety.rendered import MIN_PHRASE_WORD, rendered
 from bastion.safety.spelling import spelling_tolerant
 from bastion.safety.verdicts import Verdict, parse_verdicts, strongest_verdict
 
@@ -112,14 +113,12 @@ class Sanitizer:
         invisible = not text.isascii() and norm.removed_invisible
         stripped = strip_invisible(text, known_invisible=True, data=raw.data) if invisible else text
         findings = self._hidden_text_findings(text, stripped, raw.data)
-        plain = norm.text
-        encoded = norm.encoded
-        if "\\" in plain:
-            plain = plain.replace("\\n", "  ").replace("\\r", "  ").replace("\\t", "  ")
-            encoded = EncodedText(plain) if plain != norm.text else encoded
+        plain = _escaped_breaks_read(norm.text)
+        encoded = norm.encoded if plain is norm.text else EncodedText(plain)
         for rule_name, severity, start, end in self._detect(plain, 0, encoded):
             s, e = norm.to_original(start, end)
             findings.append(InjectionFinding(rule_name, severity, s, e))
+        findings += self._rendered_findings(raw)
         findings = _first_per_rule(findings)
         findings += _combined_signal(findings)
         verdict = strongest_verdict([self._verdicts[f.severity] for f in findings])
@@ -166,6 +165,23 @@ class Sanitizer:
                 inner = self._detect(spelt, depth + 1)
                 if any(sev.rank >= Severity.MEDIUM.rank for _, sev, _, _ in inner):
                     found.append(("spaced_instruction", Severity.HIGH, start, end))
+        return found
+
+    def _rendered_findings(self, raw: EncodedText) -> list[InjectionFinding]:
+        """Phrases split by markup that shows as nothing (``ig\\x1b[0mnore``, ``ig`no`re``, a
+        backspace): the lines around the markup are read again as a terminal or a Markdown
+        renderer shows them, and findings are reported on the text as given."""
+        shown = rendered(raw, MIN_PHRASE_WORD)
+        if shown is None:
+            return []
+        found: list[InjectionFinding] = []
+        for start, end in shown.windows():
+            inner = normalize(shown.text[start:end], remember=False)
+            plain = _escaped_breaks_read(inner.text)
+            for rule_name, severity, inner_start, inner_end in self._detect(plain, 1):
+                shown_start, shown_end = inner.to_original(inner_start, inner_end)
+                s, e = shown.to_source(start + shown_start, start + shown_end)
+                found.append(InjectionFinding(rule_name, severity, s, e))
         return found
 
     def _regex(self, index: int) -> re2._Regexp:
@@ -216,6 +232,15 @@ class Sanitizer:
         if len(text) - len(stripped) >= _MANY_INVISIBLE:
             findings.append(InjectionFinding("invisible_characters", Severity.LOW, 0, len(text)))
         return findings
+
+
+def _escaped_breaks_read(text: str) -> str:
+    """``text`` with the escapes ``\\n``, ``\\r`` and ``\\t`` read as white space (two
+    characters for two, so offsets hold): the lines of a JSON string are read as text."""
+    if "\\" not in text:
+        return text
+    plain = text.replace("\\n", "  ").replace("\\r", "  ").replace("\\t", "  ")
+    return text if plain == text else plain
 
 
 def _first_per_rule(findings: list[InjectionFinding]) -> list[InjectionFinding]:
