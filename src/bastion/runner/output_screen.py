@@ -1,14 +1,22 @@
 """Leak screening of what the model writes, before any channel shows it.
 
 ``ScreenedStream`` sits between the model's text deltas and the channel's sink. It holds back a
-tail of the text (at least ``hold`` characters, cut at whitespace) so that a secret split across
-deltas is still whole when it is scanned; what it lets through has passed the leak detector.
-``flush`` releases the rest, scanned, at the end of a streamed segment.
+tail of the text (at least ``hold`` characters) so that a secret split across deltas is still
+whole when it is scanned; what it lets through has passed the leak detector. ``flush``
+releases the rest, scanned, at the end of a streamed segment.
+
+A piece is let through only up to a cut where scanning the two sides apart gives what
+scanning them together gives: no finding, and no match a finding needs, crosses it. Cutting
+at any whitespace let a key written with spaces (``AKIA IOSF …``, ``A K I A …``), a PEM
+header (``-----BEGIN RSA PRIVATE KEY-----``) or a keyword and its value be split, each half
+passed the detector, and the screen showed the whole key. A PEM key's finding runs to the end
+of the text until its END line arrives, so its body is held until then. What stays open: a
+match whose start is more than ``hold`` characters before the text that makes it one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from bastion.agent.turn import TurnResult
@@ -17,7 +25,8 @@ from bastion.contracts.ports import TextSink
 
 __all__ = ["DEFAULT_HOLD_CHARS", "ScreenedStream", "screen_turn_messages"]
 
-DEFAULT_HOLD_CHARS = 160
+DEFAULT_HOLD_CHARS = 256
+_CUTS_TRIED = 4  # places to cut tried per release; if none is safe, more text is awaited
 
 Screen = Callable[[str], str]
 
@@ -30,23 +39,46 @@ class ScreenedStream:
         self._screen = screen
         self._hold = hold
         self._pending = ""
+        self._next_try = 2 * hold  # a release is tried when this much text is held
 
     def __call__(self, delta: str) -> None:
         self._pending += delta
-        if len(self._pending) <= self._hold:
-            return
-        # Release only up to a whitespace before the held tail: a secret rarely spans one, so
-        # each released piece holds whole tokens.
-        cut = _last_space(self._pending, len(self._pending) - self._hold)
-        if cut <= 0:
-            return
-        piece, self._pending = self._pending[:cut], self._pending[cut:]
-        self._sink(self._screen(piece))
+        if len(self._pending) >= self._next_try:
+            self._release()
+            self._next_try = len(self._pending) + self._hold
 
     def flush(self) -> None:
         if self._pending:
             piece, self._pending = self._pending, ""
+            self._next_try = 2 * self._hold
             self._sink(self._screen(piece))
+
+    def _release(self) -> None:
+        """Let through the text before the latest safe cut, at least ``hold`` characters back
+        from the end, at a whitespace or a line break."""
+        pending = self._pending
+        whole = self._screen(pending)
+        for cut in _cuts(pending, len(pending) - self._hold):
+            piece = self._screen(pending[:cut])
+            if piece + self._screen(pending[cut:]) == whole:
+                self._pending = pending[cut:]
+                self._sink(piece)
+                return
+
+
+def _cuts(text: str, limit: int) -> Iterator[int]:
+    """Up to ``_CUTS_TRIED`` places to cut ``text`` at or before ``limit``, latest first: after
+    the last whitespace and the last line break, then after earlier line breaks."""
+    tried: set[int] = set()
+    line = text.rfind("\n", 0, limit) + 1
+    candidates = [line, _last_space(text, limit)]
+    while line > 0 and len(candidates) < _CUTS_TRIED + 2:
+        line = text.rfind("\n", 0, line - 1) + 1
+        candidates.append(line)
+    for cut in sorted(candidates, reverse=True):
+        if cut > 0 and cut not in tried and len(tried) < _CUTS_TRIED:
+            tried.add(cut)
+            yield cut
 
 
 def _last_space(text: str, limit: int) -> int:
