@@ -94,6 +94,36 @@ def test_a_stored_secret_split_across_stream_deltas_is_redacted_in_the_repl(
     assert "[REDACTED:" in output
 
 
+_PROSE = "Here is what you asked for, line by line, as it stands on disk. " * 4
+
+
+def test_a_private_key_streamed_in_deltas_is_not_shown_in_the_repl(bastion: Bastion) -> None:
+    # Its header has spaces in it; the stream used to cut it there and pass each half.
+    from tests.e2e.repl_driver import drive_repl
+
+    body = ["MQjXmZ8Kj3lOIO2ajOuu694K2Qipg3c+pJG6VhYfLPQe68smDsvjGbaJGyHd1Z23"] * 6
+    pem = "\n".join(["-----BEGIN RSA PRIVATE KEY-----", *body, "-----END RSA PRIVATE KEY-----"])
+    bastion.server.add(reply_text(f"{_PROSE}\n{pem}\n{_PROSE}", chunk_chars=3))
+    output = drive_repl(bastion, "show the key file\r\x04")
+    assert body[0][:16] not in output
+    assert "PRIVATE KEY-----" not in output
+    assert "Output blocked" in output
+
+
+def test_a_key_written_in_groups_and_streamed_in_deltas_is_not_shown_in_the_repl(
+    bastion: Bastion,
+) -> None:
+    from tests.e2e.repl_driver import drive_repl
+
+    bastion.server.add(
+        reply_text(f"{_PROSE * 3} key: AKIA Z3MH Q7LX PWN4 TRVB. {_PROSE}", chunk_chars=3)
+    )
+    output = drive_repl(bastion, "show the access key\r\x04")
+    assert "Q7LX" not in output
+    assert "Output blocked: it contained a secret (grouped:aws_access_key)" in output
+    assert "Here is what you asked for" in output  # what came before it was shown
+
+
 def test_identity_documents_come_from_the_workspace_and_memory_stays_out_of_shared_channels(
     bastion: Bastion,
 ) -> None:
