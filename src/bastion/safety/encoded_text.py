@@ -47,7 +47,8 @@ _BASE64_ALPHABET = _TOKEN_CHARACTERS | frozenset(b"+/")
 # Spelt with a separator that is itself in the base64 alphabet ("A-K-I-A-..."): a base64 run.
 _ALPHABET_SEPARATORS = (b"-", b"_", b"/")
 _DASH = frozenset(b"-_")
-_DASH_BYTE = ord("-")
+# Base64 characters that may join groups: "AKIA-IOSF-…", "AKIA_IOSF_…".
+_JOINERS = (ord("-"), ord("_"))
 
 
 class EncodedText:
@@ -106,21 +107,23 @@ class EncodedText:
         return self._spelled_runs
 
     def grouped_runs(self) -> Iterator[list[GroupedRun]]:
-        """Credentials written in groups (``AKIA IOSF ODNN ...``, ``AKIA-IOSF-ODNN-...``; see
-        ``grouped_runs``), left to right, each as its readings, the widest first. Spaced
-        groups take a pass of their own; dashed ones are base64 runs split at their dashes.
+        """Credentials written in groups (``AKIA IOSF ODNN ...``, ``AKIA-IOSF-ODNN-...``,
+        ``AKIA_IOSF_...``; see ``grouped_runs``), left to right, each as its readings, the
+        widest first. Spaced groups take a pass of their own; dashed ones are base64 runs
+        split at their dashes or underscores.
         Found as they are read: a reader that stops early pays for no more."""
         data = self.data
         spaced = (
             _readings_of(data, start, end, _separator(data, start, end))
             for start, end in (match.span() for match in _GROUPED.finditer(data))
         )
-        dashed = (
-            _readings_of(data, start, end, _DASH_BYTE)
+        joined_by = (
+            _readings_of(data, start, _padding_groups_end(data, end, separator), separator)
             for start, end in self.base64_runs()
-            if b"-" in data[start:end]
+            for separator in _JOINERS
+            if separator in data[start:end]
         )
-        return heapq.merge(filter(None, spaced), filter(None, dashed), key=_first_start)
+        return heapq.merge(filter(None, spaced), filter(None, joined_by), key=_first_start)
 
     def char_offset(self, byte_offset: int) -> int:
         if self.is_ascii:
@@ -168,6 +171,15 @@ def _find_runs(data: bytes) -> tuple[_Spans, _Spans, _Spans]:
             if _spelled_with_alphabet(data[start:end]):
                 spelled.append((start, end))
     return base64, spelled, spaced
+
+
+def _padding_groups_end(data: bytes, end: int, separator: int) -> int:
+    """Where a base64 run grouped by ``separator`` ends with the groups of its padding: the
+    run stops at its first ``=``, and ``…MwMQ=-=`` has one more group after it."""
+    joined_pad = bytes((separator, ord("=")))
+    while end > 0 and data[end - 1] == ord("=") and data.startswith(joined_pad, end):
+        end += 2
+    return end
 
 
 def _first_start(readings: list[GroupedRun]) -> int:

@@ -1,17 +1,18 @@
-"""Credentials written in groups: ``AKIA IOSF ODNN 7EXA MPLE``, ``AKIA-IOSF-ODNN-7EXA-MPLE``.
+"""Credentials written in groups: ``AKIA IOSF ODNN 7EXA MPLE``, ``AKIA-IOSF-ODNN-7EXA-MPLE``,
+``AKIA_IOSF_ODNN_7EXA_MPLE``.
 
 A model told to "put a space every four characters" gets a key past every pattern, as spelling
 it out a character at a time would. A grouped run is a lead (a short word, which may be the
 first group itself), then at least two groups of one length L (3-8 characters; the first two
 each hold a character that is not a lowercase letter, so that prose lines up only by rare
 chance), then a last group no longer than L, all separated by one and the same character: a
-space, a tab or a dash. The leak detector reads the groups joined, once with the lead joined
-to them (``ghp_aBcD 1234 …``) and once with the lead apart (``key AKIA IOSF …``).
+space, a tab, a dash or an underscore. The leak detector reads the groups joined, once with
+the lead joined to them (``ghp_aBcD 1234 …``) and once with the lead apart (``key AKIA …``).
 
 The runs separated by spaces or tabs are found by an RE2 pass of ``PATTERN`` of their own (as
 an alternative of the base64 pass, a grouped run would hide base64 and spelt runs that begin
-inside it); dashes are base64 characters, so a run grouped by dashes is a base64 run that
-``grouped_runs`` splits.
+inside it); dashes and underscores are base64 characters, so a run grouped by them is a base64
+run that ``grouped_runs`` splits.
 """
 
 from __future__ import annotations
