@@ -221,3 +221,69 @@ def test_shared_base64_runs_give_each_scanner_what_its_own_search_would() -> Non
             for s, e in EncodedText(text).base64_runs()
             if e - s - encoded_payloads._padding(encoded.data, e) >= 24
         ] == [m.span() for m in own_sanitizer.finditer(encoded.data)]
+
+
+# -- base64 wrapped over lines -------------------------------------------------------------
+# `base64 ~/.aws/credentials` wraps at 76 columns, PEM at 64: a credential straddles line
+# breaks, and no line decodes to it alone.
+
+
+def _wrapped(text: str, width: int, newline: str = "\n") -> str:
+    encoded = b64(text)
+    return newline.join(encoded[i : i + width] for i in range(0, len(encoded), width))
+
+
+@pytest.mark.parametrize("width", [76, 64, 40, 16])
+@pytest.mark.parametrize("lead", [0, 1, 2, 7, 31])  # every alignment of the key in the lines
+def test_every_family_in_wrapped_base64_is_found(width: int, lead: int) -> None:
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks" / "safety"))
+    import leak_corpus
+    from tests.safety.leak_rule_checks import one_sample_per_family
+
+    detector = LeakDetector()
+    samples = one_sample_per_family(leak_corpus.build(), lambda secret: len(secret) >= 16)
+    missed = []
+    for sample in samples[lead % 3 :: 3]:  # a third of the families for each alignment
+        dump = _wrapped("#" * lead + "\n" + sample.text, width)
+        text = f"$ base64 config.txt\n{dump}\n$ "
+        scan = detector.scan(text)
+        if dump in scan.redacted or not any(f.rule.startswith("base64:") for f in scan.findings):
+            missed.append(sample.kind)
+    assert len(samples) > 150
+    assert not missed, missed
+
+
+def test_a_stored_secret_in_wrapped_base64_is_found() -> None:
+    secret = "Zq8vR2mK9pL4xT7wQ1zz"
+    detector = LeakDetector(known_secrets=[secret])
+    text = _wrapped(f"{'note: ' * 9}{secret}\n", 24, "\r\n")
+    (finding,) = detector.scan(text).findings
+    assert finding.rule == "base64:vault_secret"
+    assert (finding.start, finding.end) == (0, len(text))
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [b64("x" * 57)] * 3,  # lines of one width that decode to nothing secret
+        [base64.b64encode(random.Random(1).randbytes(57)).decode() for _ in range(8)],
+        [hashlib.sha256(str(i).encode()).hexdigest() for i in range(6)],  # a list of digests
+        ["QUJDREVGR0hJSktMTU5PUFFSU1RVVldY", "not a line of base64 at all", "QUJD"],
+    ],
+)
+def test_wrapped_lines_that_hold_no_credential_stay_clean(
+    detector: LeakDetector, lines: list[str]
+) -> None:
+    assert detector.scan("\n".join(lines)).findings == ()
+
+
+def test_only_lines_of_one_width_make_a_block() -> None:
+    dump = _wrapped("x" * 200, 40)
+    text = EncodedText(f"prefix {dump[:40]}\n{dump[41:]}")  # the first line is not whole
+    assert [(s, e) for s, e, _ in text.wrapped_blocks()] == [(48, len(text.data))]
+    # A longer line does not continue a block: wrapping never lengthens a line.
+    uneven = EncodedText("QUJDREVGR0hJSktMTU5P\nQUJDREVGR0hJSktMTU5PUFFS")
+    assert uneven.wrapped_blocks() == []

@@ -39,6 +39,7 @@ _GLUE = frozenset(b"-_")
 _GLUED_TRIES = 2  # separators tried from each end
 _MIN_DECODED_BYTES = 8
 _HEX_DIGITS = b"0123456789abcdefABCDEF"
+
 _URL_SAFE = bytes.maketrans(b"-_", b"+/")
 _LINE_BREAKS = str.maketrans("", "", "\t\n\r")
 # A stray control character in a decoded config file is tolerated, one in 32 at most.
@@ -164,7 +165,18 @@ def _candidate_spans(text: EncodedText) -> Iterator[tuple[int, int]]:
 
 
 def decoded_candidates(text: EncodedText, budget: DecodeBudget) -> Iterator[DecodedCandidate]:
-    """Spans of ``text`` that decode (base64 or hex) to printable text, left to right."""
+    """Spans of ``text`` that decode (base64 or hex) to printable text: each run, then each
+    block of wrapped lines read as one (``EncodedText.wrapped_blocks``)."""
+    yield from _run_candidates(text, budget)
+    for start, end, joined in text.wrapped_blocks():
+        if budget.spent:
+            return
+        decoded = _readable(_base64(budget.take(joined)))
+        if decoded is not None:
+            yield DecodedCandidate(*text.span(start, end), "base64", decoded)
+
+
+def _run_candidates(text: EncodedText, budget: DecodeBudget) -> Iterator[DecodedCandidate]:
     data = text.data
     for start, end in _candidate_spans(text):
         token = data[start:end]

@@ -104,6 +104,11 @@ def decoded_spans(text: EncodedText) -> Iterator[DecodedSpan]:
         decoded = _readable(raw) if raw is not None else None
         if decoded is not None:
             yield (*text.span(start, end), "base64", decoded)
+    for start, end, joined in text.wrapped_blocks():  # instructions wrapped at 76 columns
+        raw = decode_base64(joined.decode("ascii"))
+        decoded = _readable(raw) if raw is not None else None
+        if decoded is not None:
+            yield (*text.span(start, end), "base64", decoded)
 
 
 def _padding(data: bytes, end: int) -> int:

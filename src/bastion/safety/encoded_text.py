@@ -41,6 +41,8 @@ _RUNS = re2.compile(
 # run found where a base64 or spelt run begins would hide it.
 _GROUPED = re2.compile(_GROUPED_PATTERN)
 _DASHED_GAP = re2.compile(rb"[ \t]+")
+_LAST_LINE = re2.compile(rb"[A-Za-z0-9+/_\-]+={0,2}")
+_NEWLINE = ord("\n")
 _BASE64_RUN_AT = re2.compile(rb"[A-Za-z0-9+/_\-]{%d,}={0,2}" % MIN_BASE64_RUN)
 _TOKEN_CHARACTERS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 _BASE64_ALPHABET = _TOKEN_CHARACTERS | frozenset(b"+/")
@@ -57,6 +59,7 @@ class EncodedText:
         "_checkpoints",
         "_spaced_out",
         "_spelled_runs",
+        "_wrapped",
         "data",
         "is_ascii",
         "text",
@@ -71,6 +74,7 @@ class EncodedText:
         self._base64_runs: list[tuple[int, int]] | None = None
         self._spelled_runs: list[tuple[int, int]] | None = None
         self._spaced_out: list[tuple[int, int]] | None = None
+        self._wrapped: list[tuple[int, int, bytes]] | None = None
 
     def base64_runs(self) -> list[tuple[int, int]]:
         """Byte spans of the maximal runs of ``[A-Za-z0-9+/_-]`` of at least
@@ -124,6 +128,15 @@ class EncodedText:
             if separator in data[start:end]
         )
         return heapq.merge(filter(None, spaced), filter(None, joined_by), key=_first_start)
+
+    def wrapped_blocks(self) -> list[tuple[int, int, bytes]]:
+        """Base64 wrapped at a fixed width (``base64`` and MIME at 76 columns, PEM at 64):
+        two or more lines that are each one base64 run of one length, then a last line no
+        longer, as byte spans with the lines joined. A credential in it straddles line
+        breaks, and no line decodes to it alone. Found from the base64 runs, once."""
+        if self._wrapped is None:
+            self._wrapped = list(_wrapped_blocks(self.data, self.base64_runs()))
+        return self._wrapped
 
     def char_offset(self, byte_offset: int) -> int:
         if self.is_ascii:
@@ -180,6 +193,55 @@ def _padding_groups_end(data: bytes, end: int, separator: int) -> int:
     while end > 0 and data[end - 1] == ord("=") and data.startswith(joined_pad, end):
         end += 2
     return end
+
+
+def _wrapped_blocks(data: bytes, runs: _Spans) -> Iterator[tuple[int, int, bytes]]:
+    """The wrapped blocks among ``runs`` (see ``EncodedText.wrapped_blocks``)."""
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        width = end - start
+        lines = [runs[index]]
+        index += 1
+        if not _whole_line(data, start, end):
+            continue
+        while index < len(runs) and runs[index][1] - runs[index][0] == width:
+            following, following_end = runs[index]
+            if _line_start_after(data, lines[-1][1]) != following or not _whole_line(
+                data, following, following_end
+            ):
+                break
+            lines.append(runs[index])
+            index += 1
+        last = _short_last_line(data, lines[-1][1], width)
+        if last is not None:
+            lines.append(last)
+        if len(lines) >= 2:
+            yield lines[0][0], lines[-1][1], b"".join(data[s:e] for s, e in lines)
+
+
+def _line_start_after(data: bytes, end: int) -> int:
+    """Where the line after the one ending at ``end`` starts (-1 if no line break is there)."""
+    if data.startswith(b"\r\n", end):
+        return end + 2
+    return end + 1 if data.startswith(b"\n", end) else -1
+
+
+def _whole_line(data: bytes, start: int, end: int) -> bool:
+    before = start == 0 or data[start - 1] == _NEWLINE
+    return before and (end == len(data) or data.startswith((b"\n", b"\r\n"), end))
+
+
+def _short_last_line(data: bytes, end: int, width: int) -> tuple[int, int] | None:
+    """The last line of a wrapped block after the line ending at ``end``, when it is no longer
+    than the block's lines and not a run of its own (shorter, or padded: ``…Cg==``)."""
+    start = _line_start_after(data, end)
+    if start < 0:
+        return None
+    match = _LAST_LINE.match(data, start)
+    if match is None or not 0 < match.end() - start <= width:
+        return None
+    return (start, match.end()) if _whole_line(data, start, match.end()) else None
 
 
 def _first_start(readings: list[GroupedRun]) -> int:

@@ -331,6 +331,9 @@ class LeakDetector:
             inner_norm = normalize(candidate.decoded, remember=False)
             inner_encoded = inner_norm.encoded
             inner = self._pattern_findings(inner_norm, inner_encoded)
+            if self._vault_action is not LeakAction.ALLOW:
+                # A stored secret in base64 wrapped over lines has no one encoded form.
+                inner += self._exact_findings(inner_norm, inner_encoded)
             if depth < _MAX_NESTING:
                 inner += self._encoded_findings(inner_norm, inner_encoded, budget, depth + 1)
             if not inner:
