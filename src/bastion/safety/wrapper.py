@@ -13,6 +13,7 @@ import secrets
 import re2
 
 from bastion.contracts.untrusted import PromptText, Untrusted
+from bastion.safety.normalize import normalize
 
 __all__ = [
     "MARKER_PREFIX",
@@ -52,12 +53,41 @@ def system_prompt_rule(boundary: str) -> str:
 
 
 def _defuse(content: str, boundary: str) -> str:
+    defused = _defuse_as_written(content, boundary)
+    # Read as the model may read it too: fullwidth letters, invisible characters inside a
+    # word, character references (``UN\u200bTRUSTED``, the token with a zero-width space in
+    # it, fullwidth END UNTRUSTED). What a marker spans there is replaced whole.
+    norm = normalize(defused, remember=False)
+    if not norm.changed:
+        return defused
+    spans = sorted(norm.to_original(*span) for span in _marker_spans(norm.text, boundary))
+    if not spans:
+        return defused
+    pieces: list[str] = []
+    cursor = 0
+    for start, end in spans:
+        if end > max(start, cursor):
+            pieces += [defused[cursor : max(start, cursor)], "[forged-marker]"]
+            cursor = end
+    pieces.append(defused[cursor:])
+    return "".join(pieces)
+
+
+def _defuse_as_written(content: str, boundary: str) -> str:
     if boundary.lower() in content.lower():
         content = re2.compile("(?i)" + re2.escape(boundary)).sub("[boundary-token]", content)
     defused: str = _FORGED_MARKER.sub(
         lambda m: "[" + m.group(0).lstrip("<\uff1c\ufe64\u2039\u00ab\u3008\u27e8\u2329"), content
     )
     return defused
+
+
+def _marker_spans(text: str, boundary: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` that are the token or a marker's opening."""
+    spans = [m.span() for m in _FORGED_MARKER.finditer(text)]
+    if boundary.lower() in text.lower():
+        spans += [m.span() for m in re2.compile("(?i)" + re2.escape(boundary)).finditer(text)]
+    return spans
 
 
 def _source_label(source: str) -> str:
