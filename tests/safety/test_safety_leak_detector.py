@@ -295,3 +295,25 @@ def test_a_value_holding_percent_escapes_is_redacted_whole(
     assert scan.findings, text
     for piece in value.split("%"):
         assert len(piece) < 4 or piece[2:] not in scan.redacted, (piece, scan.redacted)
+
+
+@pytest.mark.parametrize("name", ["token: {}", "API_KEY={}", '{{"apiKey": "{}"}}', "secret = '{}'"])
+def test_a_public_key_after_a_telling_name_is_shown_with_its_warning(name: str) -> None:
+    # The vendor's rule knows the format is public; a guess from the name it is assigned to
+    # does not override it. A secret beside it is still removed.
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[2] / "benchmarks" / "safety"))
+    import leak_corpus
+    from tests.safety.leak_rule_checks import PUBLIC
+
+    detector = LeakDetector()
+    public = {s.kind: s.secret for s in leak_corpus.build() if s.kind in PUBLIC and s.secret}
+    assert len(public) >= 4
+    for kind, key in public.items():
+        text = name.format(key) + "\nsecret_access = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzq3T9vLm2Q"
+        scan = detector.scan(text)
+        assert key in scan.redacted, (kind, scan.findings)
+        assert kind in {f.rule for f in scan.findings}
+        assert "bPxRfiCYzq3T9vLm2Q" not in scan.redacted

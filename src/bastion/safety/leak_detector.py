@@ -40,6 +40,9 @@ _SHORT_CACHE = 4096  # ... this many of them at most (then the memory starts ove
 _GROUP_CONTEXT = 40  # bytes of a grouped run's line read before it ("api_key = AKIA IOSF ...")
 _MAX_JOINED = 1024  # bytes of a grouped run read from where its groups begin (keys are shorter)
 _MAX_GROUPED_READINGS = 512  # readings of grouped runs in one scan (then no more are read)
+# Generic rules that judge a value by the name it is assigned to, not by its format: a vendor
+# rule that knows the format is public (``token: pk.eyJ…``, Mapbox) overrides their guess.
+_CONTEXT_GUESSES = frozenset({"generic_secret_assignment", "password_assignment", "env_password"})
 _MAX_NESTING = 1  # base64 of base64 (or of hex) is peeled; deeper layers are not
 
 
@@ -379,7 +382,9 @@ def _rule_set(patterns: Iterable[str]) -> re2.Set:
 
 
 def _drop_contained(findings: list[Finding]) -> list[Finding]:
-    """Drop a finding inside another one that acts at least as strongly (one secret, one report).
+    """Drop a finding inside another one that acts at least as strongly (one secret, one report),
+    or a guess from a value's name inside a vendor rule's finding that knows the value is
+    public (a Mapbox public token after ``token:`` is shown, with its warning).
 
     On identical spans the first reported wins (exact values, then rule-table order).
     """
@@ -388,12 +393,28 @@ def _drop_contained(findings: list[Finding]) -> list[Finding]:
     for i in order:
         f = findings[i]
         covered = any(
-            k.start <= f.start and f.end <= k.end and k.action.rank >= f.action.rank
+            k.start <= f.start
+            and f.end <= k.end
+            and (k.action.rank >= f.action.rank or _known_public(k, f))
             for k in kept[-8:]
         )
         if not covered:
             kept.append(f)
     return kept
+
+
+def _known_public(vendor: Finding, generic: Finding) -> bool:
+    """Whether ``vendor`` is a vendor rule's warning that its value is public and ``generic``
+    a guess from the name the value is assigned to (``token: pk.eyJ…``)."""
+    return (
+        vendor.action is LeakAction.WARN
+        and _base_rule(vendor.rule) not in _CONTEXT_GUESSES
+        and _base_rule(generic.rule) in _CONTEXT_GUESSES
+    )
+
+
+def _base_rule(name: str) -> str:
+    return name.rpartition(":")[2]  # "grouped:generic_secret_assignment": the rule itself
 
 
 def redact_spans(text: str, findings: Iterable[Finding]) -> str:
