@@ -124,6 +124,24 @@ def test_a_key_written_in_groups_and_streamed_in_deltas_is_not_shown_in_the_repl
     assert "Here is what you asked for" in output  # what came before it was shown
 
 
+def test_a_key_the_model_writes_into_tool_arguments_is_not_shown(bastion: Bastion) -> None:
+    # The arguments are the model's writing too: the tool line and --json show them scanned.
+    from tests.e2e.repl_driver import drive_repl
+
+    for _ in range(2):
+        bastion.server.add(reply_tool_calls(("echo", {"text": PASTED})), reply_text("sent"))
+    done = bastion("chat", "-m", "echo something", "--json")
+    assert done.code == 3, done.err  # the tool's output held the key: it was refused
+    (call,) = done.json()["tool_calls"]
+    assert PASTED not in call["arguments"]
+    assert "github_token" in call["arguments"]
+    assert PASTED not in done.out + done.err
+    output = drive_repl(bastion, "echo something\r\x04")
+    assert "echo" in output
+    assert PASTED not in output
+    assert PASTED[:12] not in output
+
+
 def test_identity_documents_come_from_the_workspace_and_memory_stays_out_of_shared_channels(
     bastion: Bastion,
 ) -> None:

@@ -20,10 +20,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from bastion.agent.turn import TurnResult
-from bastion.contracts.messages import Message
+from bastion.contracts.messages import Message, ToolCallRequest
 from bastion.contracts.ports import TextSink
 
-__all__ = ["DEFAULT_HOLD_CHARS", "ScreenedStream", "screen_turn_messages"]
+__all__ = ["DEFAULT_HOLD_CHARS", "ScreenedStream", "screen_call", "screen_turn_messages"]
 
 DEFAULT_HOLD_CHARS = 256
 _CUTS_TRIED = 4  # places to cut tried per release; if none is safe, more text is awaited
@@ -98,3 +98,10 @@ def screen_turn_messages(result: TurnResult, screen: Screen) -> TurnResult:
         changed = changed or text != message.content
         messages.append(message if text == message.content else replace(message, content=text))
     return replace(result, messages=tuple(messages)) if changed else result
+
+
+def screen_call(call: ToolCallRequest, screen: Screen) -> ToolCallRequest:
+    """``call`` as a channel may show it: its arguments are the model's writing too (the
+    saved messages keep the call as the model made it)."""
+    shown = screen(call.arguments_json)
+    return call if shown == call.arguments_json else replace(call, arguments_json=shown)

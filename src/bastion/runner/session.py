@@ -38,7 +38,7 @@ from bastion.kernel.taint import StoredUserTexts, TaintTracker
 from bastion.runner.audited_model import AuditedModel
 from bastion.runner.durable_model import SyncedFollowUps
 from bastion.runner.memory_flush import flush_memory, wants_flush
-from bastion.runner.output_screen import ScreenedStream, screen_turn_messages
+from bastion.runner.output_screen import ScreenedStream, screen_call, screen_turn_messages
 from bastion.store.repositories import StoredTurn, ThreadRepository
 
 __all__ = ["ChatSession", "SessionConfig", "SessionPorts", "TurnOutcome", "UserScreen"]
@@ -89,6 +89,13 @@ class TurnOutcome:
     result: TurnResult
     compaction: CompactionResult | None = None
     notices: tuple[str, ...] = field(default=())  # told to the user (e.g. a redacted paste)
+    # The turn's tool calls as a channel may show them (arguments leak-scanned); None: as made.
+    shown_calls: tuple[ToolCallRequest, ...] | None = None
+
+    @property
+    def tool_calls(self) -> tuple[ToolCallRequest, ...]:
+        """The turn's tool calls to show."""
+        return self.result.tool_calls if self.shown_calls is None else self.shown_calls
 
     @property
     def usage(self) -> Usage:
@@ -223,7 +230,13 @@ class ChatSession:
             thread_id, result.messages, result.usage, result.model, turn_id=turn_id
         )
         self._note_taint(thread_id, result.tool_results)
-        return TurnOutcome(thread_id, turn_id, result, compaction, notices)
+        screen = self._ports.screen_output
+        shown = (
+            None
+            if screen is None
+            else tuple(screen_call(call, screen) for call in result.tool_calls)
+        )
+        return TurnOutcome(thread_id, turn_id, result, compaction, notices, shown)
 
     def _screen_user(self, text: str, observer: TurnObserver | None) -> tuple[str, tuple[str, ...]]:
         if self._ports.screen_user is None:
@@ -239,25 +252,30 @@ class ChatSession:
         self, observer: TurnObserver | None
     ) -> tuple[TurnObserver | None, ScreenedStream | None]:
         """The observer with its text stream behind the leak screen (flushed at each tool call
-        and notice, so text appears in order)."""
+        and notice, so text appears in order), and the tool calls it is shown screened too."""
         screen = self._ports.screen_output
-        if observer is None or observer.on_text is None or screen is None:
+        if observer is None or screen is None:
             return observer, None
-        stream = ScreenedStream(observer.on_text, screen)
+        stream = None if observer.on_text is None else ScreenedStream(observer.on_text, screen)
         on_tool_start = observer.on_tool_start
         on_notice = observer.on_notice
 
         def tool_start(call: ToolCallRequest) -> None:
-            stream.flush()
+            if stream is not None:
+                stream.flush()
             if on_tool_start is not None:
-                on_tool_start(call)
+                on_tool_start(screen_call(call, screen))
 
         def notice(line: str) -> None:
-            stream.flush()
+            if stream is not None:
+                stream.flush()
             if on_notice is not None:
                 on_notice(line)
 
-        return replace(observer, on_text=stream, on_tool_start=tool_start, on_notice=notice), stream
+        watched = replace(observer, on_tool_start=tool_start, on_notice=notice)
+        if stream is not None:
+            watched = replace(watched, on_text=stream)
+        return watched, stream
 
     def _note_taint(self, thread_id: str, results: tuple[ToolResult, ...]) -> None:
         for result in results:

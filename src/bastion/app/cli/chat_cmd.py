@@ -106,7 +106,7 @@ def _as_json(outcome: TurnOutcome) -> JsonValue:
     result = outcome.result
     results = {r.call_id: r for r in result.tool_results}
     calls: list[JsonValue] = []
-    for call in result.tool_calls:
+    for call in outcome.tool_calls:  # as shown: their arguments leak-scanned
         done = results.get(call.id)
         calls.append(
             {
