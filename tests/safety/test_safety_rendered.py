@@ -35,53 +35,19 @@ _REDACTED = re.compile(r"\[REDACTED:[^\]]*\]")
 _SHOWN_AS_NOTHING = re.compile(r"\*\*|~~|`|<[^<>]*>|\x1b\[[0-9;]*m|\x1b\][^\x07]*\x07|.\x08")
 
 
-def _bold(secret: str) -> str:
-    return f"{secret[:4]}**{secret[4:9]}**{secret[9:]}"
-
-
-def _code(secret: str) -> str:
-    return f"{secret[:5]}`{secret[5:7]}`{secret[7:]}"
-
-
-def _struck(secret: str) -> str:
-    return f"{secret[:6]}~~{secret[6:8]}~~{secret[8:]}"
-
-
-def _tag(secret: str) -> str:
-    half = len(secret) // 2
-    return f"{secret[:half]}<b></b>{secret[half:]}"
-
-
-def _span(secret: str) -> str:
-    return f"{secret[:3]}<span class='k'>{secret[3:10]}</span>{secret[10:]}"
-
-
-def _comment(secret: str) -> str:
-    return f"{secret[:7]}<!-- note -->{secret[7:]}"
-
-
-def _colour(secret: str) -> str:
-    return f"{secret[:4]}\x1b[1;31m{secret[4:8]}\x1b[0m{secret[8:]}"
-
-
-def _title(secret: str) -> str:  # an OSC sequence (a window title) shows nothing
-    return f"{secret[:5]}\x1b]0;x\x07{secret[5:]}"
-
-
-def _erased(secret: str) -> str:
-    return f"{secret[:6]}Q\x08{secret[6:]}"
-
-
+# Each puts markup inside the secret that a Markdown renderer, a browser or a terminal shows as
+# nothing: emphasis, code and strikethrough markers; an empty tag, a span and a comment; a
+# colour, an OSC title and an erased character.
 MARKUPS: dict[str, Callable[[str], str]] = {
-    "bold": _bold,
-    "code": _code,
-    "struck": _struck,
-    "tag": _tag,
-    "span": _span,
-    "comment": _comment,
-    "colour": _colour,
-    "title": _title,
-    "erased": _erased,
+    "bold": lambda s: f"{s[:4]}**{s[4:9]}**{s[9:]}",
+    "code": lambda s: f"{s[:5]}`{s[5:7]}`{s[7:]}",
+    "struck": lambda s: f"{s[:6]}~~{s[6:8]}~~{s[8:]}",
+    "tag": lambda s: f"{s[: len(s) // 2]}<b></b>{s[len(s) // 2 :]}",
+    "span": lambda s: f"{s[:3]}<span class='k'>{s[3:10]}</span>{s[10:]}",
+    "comment": lambda s: f"{s[:7]}<!-- note -->{s[7:]}",
+    "colour": lambda s: f"{s[:4]}\x1b[1;31m{s[4:8]}\x1b[0m{s[8:]}",
+    "title": lambda s: f"{s[:5]}\x1b]0;x\x07{s[5:]}",
+    "erased": lambda s: f"{s[:6]}Q\x08{s[6:]}",
 }
 
 
@@ -133,10 +99,13 @@ def test_a_marked_up_vault_secret_is_redacted(detector: LeakDetector, markup: st
 @pytest.mark.parametrize(
     ("text", "marked"),
     [
-        (f"key: {_bold(AWS)} (bold)", _bold(AWS)),
-        (f"<p>key: {_tag(AWS)}</p>", _tag(AWS)),
+        (f"key: {MARKUPS['bold'](AWS)} (bold)", MARKUPS["bold"](AWS)),
+        (f"<p>key: {MARKUPS['tag'](AWS)}</p>", MARKUPS["tag"](AWS)),
         (f"\x1b[32m{AWS}\x1b[0m", AWS),  # a coloured key: the escape glued to it hid it
-        (f"é ü {_colour(AWS)} ö", _colour(AWS)),  # offsets are characters, not bytes
+        (
+            f"é ü {MARKUPS['colour'](AWS)} ö",
+            MARKUPS["colour"](AWS),
+        ),  # offsets are characters, not bytes
     ],
 )
 def test_the_finding_covers_the_key_and_the_markup_inside_it(
