@@ -220,6 +220,36 @@ SNIPPETS: dict[str, Callable[[random.Random], tuple[str, str]]] = {
         ),
         _password(r, 24),
     ),
+    "pgpass_password": lambda r: _pair(
+        r.choice(
+            [
+                "# ~/.pgpass\ndb.internal:5432:app:app_user:{s}\n",
+                "*:*:*:postgres:{s}\n",
+                "10.0.4.17:6432:analytics:reporter:{s}\nlocalhost:5432:*:postgres:*\n",
+            ]
+        ),
+        _password(r, 18),
+    ),
+    "wifi_passphrase": lambda r: _pair(
+        r.choice(
+            [
+                'ctrl_interface=/run/wpa_supplicant\nnetwork={{\n    ssid="HomeNet"\n    psk="{s}"\n}}\n',
+                "[wifi-security]\nkey-mgmt=wpa-psk\npsk={s}\n",
+                "interface=wlan0\nssid=Office\nwpa=2\nwpa_passphrase={s}\n",
+            ]
+        ),
+        r.choice([_password(r, 16), _s(r, HEX.lower(), 64)]),
+    ),
+    "cli_password_argument": lambda r: _pair(
+        r.choice(
+            [
+                "$ mysql -h db.internal -u root -p{s} appdb",
+                "mysqldump --single-transaction -u backup --password={s} shop > shop.sql",
+                "sshpass -p '{s}' ssh deploy@10.0.0.12 'sudo systemctl restart app'",
+            ]
+        ),
+        _password(r, 16),
+    ),
     "compose_env_password": _compose,
     "django_secret_key": lambda r: _pair(
         "# settings.py\nDEBUG = False\nSECRET_KEY = '{s}'\n",
@@ -313,5 +343,15 @@ def near_misses(rng: random.Random) -> list[tuple[str, str]]:
         ),
         (f"mailgun event id {_uuid(rng)} delivered", "uuid"),
         ("machine learning login page: password reset flow is documented in docs/auth.md", "prose"),
+        # command lines that ask for the password, ports, and colon-separated fields
+        ("$ mysql -h db.internal -u root -p appdb   # asks for the password", "prompt"),
+        ("mysql -h db -P 3306 -u app --protocol=tcp", "port"),
+        ("sshpass -f ~/.ssh/pass.txt ssh deploy@host", "file"),
+        ('network={\n    ssid="HomeNet"\n    psk="<your passphrase>"\n}', "placeholder"),
+        ("psk=${WIFI_PSK}", "placeholder"),
+        ("localhost:5432:*:postgres:*", "wildcard"),
+        (f"12:30:45:{rng.randint(10, 99)}:{rng.randint(1000, 9999)}x", "timestamp"),
+        ("2001:0db8:85a3:0000:0000:8a2e:0370:7334", "ipv6"),
+        ("00:1a:2b:3c:4d:5e", "mac"),
     ]
     return out

@@ -140,6 +140,10 @@ case(
     f"{draw(ALNUM, 11)}AAAAAAAAAA{draw(URLSAFE, 43)}",
 )
 
+case("pgpass_password", "# ~/.pgpass\ndb.internal:5432:app:app_user:{s}\n", password())
+case("wifi_passphrase", 'network={\n    ssid="HomeNet"\n    psk="{s}"\n}', password())
+case("cli_password_argument", "$ mysql -h db.internal -u root -p{s} appdb", password())
+
 
 @pytest.fixture(scope="module")
 def detector() -> LeakDetector:
@@ -230,6 +234,15 @@ NEAR_MISSES = [
     f"commit {draw(HEX, 40)}: bump the redis and ldap client libraries",
     f"mailgun event id {uid()} delivered",
     "machine learning login page: password reset flow is documented in docs/auth.md",
+    "$ mysql -h db.internal -u root -p appdb   # asks for the password",
+    "mysql -h db -P 3306 -u app --protocol=tcp",
+    "sshpass -f ~/.ssh/pass.txt ssh deploy@host",
+    'psk="<your passphrase>"',
+    "psk=${WIFI_PSK}",
+    "localhost:5432:*:postgres:*",
+    "12:30:45:09:2024x",
+    "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+    "00:1a:2b:3c:4d:5e",
 ]
 
 

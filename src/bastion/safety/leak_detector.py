@@ -37,7 +37,9 @@ _OPTIONS = re2.Options()
 _OPTIONS.max_mem = 256 << 20
 _SHORT_TEXT = 256  # characters: texts up to this long have their scans remembered ...
 _SHORT_CACHE = 4096  # ... this many of them at most (then the memory starts over)
-_GROUP_CONTEXT = 40  # bytes of a grouped run's line read before it ("api_key = AKIA IOSF ...")
+# Bytes read before a grouped run (from a line start) and after it (on its line): a keyword
+# and the text between ("mysql -u ci --password=Zx8v Q2pL ...", a netrc entry's lines).
+_GROUP_CONTEXT = 200
 _MAX_JOINED = 1024  # bytes of a grouped run read from where its groups begin (keys are shorter)
 _MAX_GROUPED_READINGS = 512  # readings of grouped runs in one scan (then no more are read)
 # Generic rules that judge a value by the name it is assigned to, not by its format: a vendor
@@ -348,10 +350,14 @@ class LeakDetector:
 
 
 def _ascii_context(data: bytes, start: int) -> int:
-    """Where the context read before a run at ``start`` begins: at most ``_GROUP_CONTEXT``
-    bytes back, after the last line break and the last byte that is not ASCII."""
+    """Where the context read before a run at ``start`` begins: at the first line start within
+    ``_GROUP_CONTEXT`` bytes back (a netrc entry's ``machine`` is on an earlier line), after
+    the last byte that is not ASCII."""
     floor = max(0, start - _GROUP_CONTEXT)
-    cut = max(data.rfind(b"\n", floor, start), _last_non_ascii(data, floor, start))
+    if floor:
+        line = data.find(b"\n", floor, start)
+        floor = floor if line < 0 else line + 1
+    cut = _last_non_ascii(data, floor, start)
     return floor if cut < 0 else cut + 1
 
 

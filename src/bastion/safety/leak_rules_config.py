@@ -45,6 +45,16 @@ def _password(value: str) -> bool:
     )
 
 
+def _passphrase(value: str) -> bool:
+    """A Wi-Fi passphrase (8-63 printable characters, words allowed) or 64 hex digits, not a
+    template or a sample value."""
+    return (
+        not value.startswith(("$", "%", "{", "<"))
+        and v.not_placeholder(value)
+        and not v.has_filler(value)
+    )
+
+
 def _django_key(value: str) -> bool:
     """Django's 50 random characters: symbols such as ``$_`` or ``%(`` are part of the
     alphabet, so only the entropy and a digit tell it from a typed sentence."""
@@ -201,6 +211,42 @@ CONFIG_RULES: tuple[LeakRule, ...] = (
         group=1,
         validator=_password,
         as_given=True,
+    ),
+    rule(
+        # ~/.pgpass: hostname:port:database:username:password, "*" for any, "\:" escapes.
+        "pgpass_password",
+        r"(?m)^[ \t]*(?:\*|[0-9]{1,3}(?:\.[0-9]{1,3}){3}|\[[0-9A-Fa-f:.]+\]|"
+        r"[A-Za-z0-9.\-]*[A-Za-z][A-Za-z0-9.\-]*):(?:[0-9]{1,5}|\*):"
+        # the database and the user: a name (with a letter) or "*", not digits of a timestamp
+        r"(?:\*|[^\s:\\]*[A-Za-z][^\s:\\]*):(?:\*|[^\s:\\]*[A-Za-z][^\s:\\]*):"
+        r"((?:[^\s:\\]|\\.){4,128})[ \t]*$",
+        H,
+        REDACT,
+        group=1,
+        validator=_password,
+        as_given=True,
+    ),
+    rule(
+        # wpa_supplicant's psk="…" (or 64 hex digits), NetworkManager's psk=, hostapd's
+        # wpa_passphrase=: the Wi-Fi key.
+        "wifi_passphrase",
+        r"(?m)^[ \t]*(?:psk|wpa_passphrase)[ \t]*=[ \t]*\"?([^\"\r\n]{8,64}?)\"?[ \t]*$",
+        M,
+        REDACT,
+        group=1,
+        validator=_passphrase,
+    ),
+    rule(
+        # A password given on a command line, as shell history keeps it: mysql -pSECRET (no
+        # space: with one, mysql asks), --password=SECRET, sshpass -p SECRET.
+        "cli_password_argument",
+        r"(?:\b(?:mysql(?:dump|admin|import|check)?|mariadb(?:-dump)?)\b[^\r\n]{0,200}?"
+        r"[ \t](?:-p|--password=)|\bsshpass\b[^\r\n]{0,40}?[ \t]-p[ \t]*)"
+        r"[\"']?([^\s\"']{4,128})",
+        H,
+        REDACT,
+        group=1,
+        validator=_password,
     ),
     rule(
         "compose_env_password",

@@ -61,6 +61,7 @@ _TAG = re2.compile(rb"<(?:/?(?i:%s)(?:\s[^<>]*)?/?>|!--(?s:.)*?-->)" % INLINE_TA
 _MARKED_WORD = re2.compile(rb"[^\s]*[^\s*~`][*~`]+[^\s*~`][^\s]*")
 _MARKERS = re2.compile(rb"\*+|~+|`+")  # a run of one marker
 _SPACES = frozenset(b" \t\n\r\x0b\x0c")
+_ALNUM = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _WORD_BREAKS = b" \t\n\r\x0c"  # RE2's \s, which ends the words below
 _NON_SPACE = re2.compile(rb"[^\s]*")
 _FEW_MARKERS = 256  # more than this and one pass over the text is cheaper
@@ -157,9 +158,9 @@ def _inside_word(data: bytes, start: int, end: int) -> bool:
 
 
 def _markers(data: bytes) -> list[tuple[int, int, int]]:
-    """Markdown markers inside words that hold two or more runs of the marker (an opener and
-    a closer: a lone ``~``, as in ``sha256~…``, shows as itself), each with its word's
-    length in bytes."""
+    """Markdown markers inside words, beside a letter or digit, in words that hold two or
+    more runs of the marker (an opener and a closer: a lone ``~``, as in ``sha256~…``, shows
+    as itself), each with its word's length in bytes."""
     found: list[tuple[int, int, int]] = []
     for start, end in _marked_words(data):
         if end - start < MIN_PHRASE_WORD:
@@ -167,7 +168,9 @@ def _markers(data: bytes) -> list[tuple[int, int, int]]:
         runs = [marker.span() for marker in _MARKERS.finditer(data, start + 1, end - 1)]
         paired = {kind for kind in b"*~`" if sum(data[left] == kind for left, _ in runs) >= 2}
         for left, right in runs:
-            if data[left] in paired:
+            # Beside a letter or digit: ":*:" between the fields of a line is not emphasis
+            # that splits a word.
+            if data[left] in paired and (data[left - 1] in _ALNUM or data[right] in _ALNUM):
                 found.append((left, right, end - start))
                 if len(found) >= MAX_REMOVALS:
                     return found
