@@ -113,3 +113,22 @@ def test_a_blocked_secret_holds_the_rest_of_the_segment(detector: LeakDetector) 
     assert len(before) > len(PROSE)
     assert (PROSE * 4).startswith(before)
     assert pieces[-1] == screen_llm_output(detector, _pem()).text  # the notice
+
+
+def test_a_long_answer_after_a_blocked_key_costs_few_scans(detector: LeakDetector) -> None:
+    # No cut is safe while the key is in view; tries grow apart instead of rescanning the
+    # whole held text every few hundred characters.
+    scans: list[int] = []
+
+    def screen(text: str) -> str:
+        scans.append(len(text))
+        return screen_llm_output(detector, text).text
+
+    shown: list[str] = []
+    stream = ScreenedStream(shown.append, screen)
+    text = PROSE + _pem() + PROSE * 400  # ~24 KB after the key
+    for at in range(0, len(text), 8):
+        stream(text[at : at + 8])
+    stream.flush()
+    assert "PRIVATE KEY" not in "".join(shown)
+    assert sum(scans) < 40 * len(text)

@@ -43,9 +43,12 @@ class ScreenedStream:
 
     def __call__(self, delta: str) -> None:
         self._pending += delta
-        if len(self._pending) >= self._next_try:
-            self._release()
-            self._next_try = len(self._pending) + self._hold
+        held = len(self._pending)
+        if held >= self._next_try:
+            # While no cut is safe (a blocked key is in view), tries grow apart, so a long
+            # answer after it costs a few scans of its length, not one per ``hold`` characters.
+            released = self._release()
+            self._next_try = len(self._pending) + self._hold if released else 2 * held
 
     def flush(self) -> None:
         if self._pending:
@@ -53,9 +56,9 @@ class ScreenedStream:
             self._next_try = 2 * self._hold
             self._sink(self._screen(piece))
 
-    def _release(self) -> None:
+    def _release(self) -> bool:
         """Let through the text before the latest safe cut, at least ``hold`` characters back
-        from the end, at a whitespace or a line break."""
+        from the end, at a whitespace or a line break; False if no cut tried was safe."""
         pending = self._pending
         whole = self._screen(pending)
         for cut in _cuts(pending, len(pending) - self._hold):
@@ -63,7 +66,8 @@ class ScreenedStream:
             if piece + self._screen(pending[cut:]) == whole:
                 self._pending = pending[cut:]
                 self._sink(piece)
-                return
+                return True
+        return False
 
 
 def _cuts(text: str, limit: int) -> Iterator[int]:
