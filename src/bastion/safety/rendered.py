@@ -97,11 +97,15 @@ class RenderedText:
         return spans
 
 
-def rendered(source: EncodedText, min_word: int = MIN_WORD) -> RenderedText | None:
+def rendered(
+    source: EncodedText, min_word: int = MIN_WORD, *, tags: bool = True
+) -> RenderedText | None:
     """``source`` as shown, or None when it holds no markup that shows as nothing;
-    Markdown markers count in words of ``min_word`` bytes or more."""
+    Markdown markers count in words of ``min_word`` bytes or more. ``tags=False`` leaves HTML
+    tags in (a reader that joins the words they split already)."""
     markup = _markup_of(source.data)
-    spans = markup.spans + [(s, e) for s, e, word in markup.markers if word >= min_word]
+    spans = markup.terminal + (markup.tags if tags else [])
+    spans += [(s, e) for s, e, word in markup.markers if word >= min_word]
     if not spans:
         return None
     merged = _merged(sorted(spans)[:MAX_REMOVALS])
@@ -112,7 +116,8 @@ def rendered(source: EncodedText, min_word: int = MIN_WORD) -> RenderedText | No
 
 @dataclass(frozen=True, slots=True)
 class _Markup:
-    spans: list[tuple[int, int]]  # escapes, erased characters and tags inside words
+    terminal: list[tuple[int, int]]  # escape sequences and erased characters
+    tags: list[tuple[int, int]]  # HTML tags inside words
     markers: list[tuple[int, int, int]]  # Markdown markers, with the length of their word
 
 
@@ -127,13 +132,14 @@ def _markup_of(data: bytes) -> _Markup:
     if last is not None and last[0] is data:
         return last[1]
     # Each source stops at the bound: the first MAX_REMOVALS of all lie among theirs.
-    spans: list[tuple[int, int]] = []
+    terminal: list[tuple[int, int]] = []
     if b"\x1b" in data or b"\x08" in data:
-        spans += islice((m.span() for m in _TERMINAL.finditer(data)), MAX_REMOVALS)
+        terminal += islice((m.span() for m in _TERMINAL.finditer(data)), MAX_REMOVALS)
+    tags: list[tuple[int, int]] = []
     if b"<" in data:
-        spans += islice(_joining(data, (m.span() for m in _TAG.finditer(data))), MAX_REMOVALS)
+        tags += islice(_joining(data, (m.span() for m in _TAG.finditer(data))), MAX_REMOVALS)
     markers = _markers(data) if b"*" in data or b"~" in data or b"`" in data else []
-    markup = _Markup(spans, markers)
+    markup = _Markup(terminal, tags, markers)
     _last = (data, markup)
     return markup
 

@@ -170,8 +170,9 @@ class Sanitizer:
     def _rendered_findings(self, raw: EncodedText) -> list[InjectionFinding]:
         """Phrases split by markup that shows as nothing (``ig\\x1b[0mnore``, ``ig`no`re``, a
         backspace): the lines around the markup are read again as a terminal or a Markdown
-        renderer shows them, and findings are reported on the text as given."""
-        shown = rendered(raw, MIN_PHRASE_WORD)
+        renderer shows them, and findings are reported on the text as given. HTML tags are
+        left to the main reading, which joins the words they split."""
+        shown = rendered(raw, MIN_PHRASE_WORD, tags=False)  # tags: join_tagged_words
         if shown is None:
             return []
         found: list[InjectionFinding] = []
