@@ -137,9 +137,7 @@ class LeakDetector:
     def _scan(self, text: str) -> LeakScan:
         norm = normalize(text)
         encoded = norm.encoded
-        findings = (
-            [] if self._vault_action is LeakAction.ALLOW else self._exact_findings(norm, encoded)
-        )
+        findings = self._exact_findings(norm, encoded)
         findings += self._pattern_findings(norm, encoded)
         if norm.changed and holds_percent_escape(norm.original_encoded.data):
             # The text as given too: percent-encoding is how a URL spells a password's "@"
@@ -159,7 +157,8 @@ class LeakDetector:
         )
 
     def _exact_findings(self, norm: NormalizedText, encoded: EncodedText) -> list[Finding]:
-        if not len(self._exact):
+        """Stored secrets in ``encoded``, in any of their forms (none if settings allow them)."""
+        if not len(self._exact) or self._vault_action is LeakAction.ALLOW:
             return []
         found = self._exact.find(encoded) + self._exact.find_spaced(encoded)
         if not norm.changed:
@@ -221,11 +220,7 @@ class LeakDetector:
         for start, end in shown.windows():
             inner_norm = normalize(shown.text[start:end], remember=False)
             inner_encoded = inner_norm.encoded
-            inner_found = (
-                []
-                if self._vault_action is LeakAction.ALLOW
-                else self._exact_findings(inner_norm, inner_encoded)
-            )
+            inner_found = self._exact_findings(inner_norm, inner_encoded)
             inner_found += self._pattern_findings(inner_norm, inner_encoded)
             found += (
                 self._reported_as(
@@ -336,9 +331,8 @@ class LeakDetector:
             inner_norm = normalize(candidate.decoded, remember=False)
             inner_encoded = inner_norm.encoded
             inner = self._pattern_findings(inner_norm, inner_encoded)
-            if self._vault_action is not LeakAction.ALLOW:
-                # A stored secret in base64 wrapped over lines has no one encoded form.
-                inner += self._exact_findings(inner_norm, inner_encoded)
+            # A stored secret in base64 wrapped over lines has no one encoded form.
+            inner += self._exact_findings(inner_norm, inner_encoded)
             if depth < _MAX_NESTING:
                 inner += self._encoded_findings(inner_norm, inner_encoded, budget, depth + 1)
             if not inner:
