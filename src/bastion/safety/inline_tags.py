@@ -13,6 +13,7 @@ Speed: text without ``<`` costs a byte search; otherwise one RE2 pass that skips
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import re2
@@ -20,7 +21,7 @@ import re2
 from bastion.safety.encoded_text import EncodedText
 from bastion.safety.removals import Removals, remove_spans
 
-__all__ = ["INLINE_TAGS", "TagJoinedText", "join_tagged_words"]
+__all__ = ["INLINE_TAGS", "TagJoinedText", "join_tagged_words", "runs_inside_words"]
 
 INLINE_TAGS = (
     "a|abbr|b|bdi|bdo|big|cite|code|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|"
@@ -60,24 +61,36 @@ def join_tagged_words(source: EncodedText) -> TagJoinedText | None:
     data = source.data
     if b"<" not in data:
         return None
-    runs: list[list[int]] = []
-    for match in _ONE_TAG.finditer(data):
-        start, end = match.span()
-        if b"style" in match.group(0).lower():
-            continue  # a styled tag may hide text, which the hidden-text rule must see
-        if runs and runs[-1][1] == start:
-            runs[-1][1] = end
-        else:
-            runs.append([start, end])
-    size = len(data)
-    joinable = [
-        (start, end)
-        for start, end in runs
-        if start and end != size and data[start - 1] not in _SPACES and data[end] not in _SPACES
-    ]
+    unstyled = (
+        match.span()
+        for match in _ONE_TAG.finditer(data)
+        # a styled tag may hide text, which the hidden-text rule must see
+        if b"style" not in match.group(0).lower()
+    )
+    joinable = list(runs_inside_words(data, unstyled))
     if not joinable:
         return None
     # Tags are ASCII and lie between whole characters, so the bytes left are valid UTF-8.
     joined = remove_spans(data, joinable)
     view = EncodedText(joined.decode("utf-8", "replace"), joined)
     return TagJoinedText(view, source, Removals.of(joinable))
+
+
+def runs_inside_words(data: bytes, tags: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """The runs of adjacent ``tags`` (byte spans, left to right) with no space on either
+    side: inside a word or a URL, where they split what is shown whole."""
+    size = len(data)
+    run_start = run_end = -1
+    for start, end in tags:
+        if start == run_end:
+            run_end = end
+            continue
+        if _inside_word(data, run_start, run_end, size):
+            yield run_start, run_end
+        run_start, run_end = start, end
+    if _inside_word(data, run_start, run_end, size):
+        yield run_start, run_end
+
+
+def _inside_word(data: bytes, start: int, end: int, size: int) -> bool:
+    return start > 0 and end < size and data[start - 1] not in _SPACES and data[end] not in _SPACES

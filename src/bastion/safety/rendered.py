@@ -24,14 +24,14 @@ bounded: at most ``MAX_REMOVALS`` spans are taken out of one text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
 import re2
 
 from bastion.safety.encoded_text import EncodedText
-from bastion.safety.inline_tags import INLINE_TAGS
+from bastion.safety.inline_tags import INLINE_TAGS, runs_inside_words
 from bastion.safety.removals import Removals, remove_spans
 
 __all__ = [
@@ -60,7 +60,6 @@ _TAG = re2.compile(rb"<(?:/?(?i:%s)(?:\s[^<>]*)?/?>|!--(?s:.)*?-->)" % INLINE_TA
 # A word with a Markdown marker inside it.
 _MARKED_WORD = re2.compile(rb"[^\s]*[^\s*~`][*~`]+[^\s*~`][^\s]*")
 _MARKERS = re2.compile(rb"\*+|~+|`+")  # a run of one marker
-_SPACES = frozenset(b" \t\n\r\x0b\x0c")
 _ALNUM = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 _WORD_BREAKS = b" \t\n\r\x0c"  # RE2's \s, which ends the words below
 _NON_SPACE = re2.compile(rb"[^\s]*")
@@ -137,30 +136,12 @@ def _markup_of(data: bytes) -> _Markup:
         terminal += islice((m.span() for m in _TERMINAL.finditer(data)), MAX_REMOVALS)
     tags: list[tuple[int, int]] = []
     if b"<" in data:
-        tags += islice(_joining(data, (m.span() for m in _TAG.finditer(data))), MAX_REMOVALS)
+        spans = (m.span() for m in _TAG.finditer(data))
+        tags += islice(runs_inside_words(data, spans), MAX_REMOVALS)
     markers = _markers(data) if b"*" in data or b"~" in data or b"`" in data else []
     markup = _Markup(terminal, tags, markers)
     _last = (data, markup)
     return markup
-
-
-def _joining(data: bytes, tags: Iterable[tuple[int, int]]) -> Iterator[tuple[int, int]]:
-    """The runs of adjacent ``tags`` inside a word (no space on either side)."""
-    size = len(data)
-    run_start = run_end = -1
-    for start, end in tags:
-        if start == run_end:
-            run_end = end
-            continue
-        if run_start > 0 and run_end < size and _inside_word(data, run_start, run_end):
-            yield run_start, run_end
-        run_start, run_end = start, end
-    if run_start > 0 and run_end < size and _inside_word(data, run_start, run_end):
-        yield run_start, run_end
-
-
-def _inside_word(data: bytes, start: int, end: int) -> bool:
-    return data[start - 1] not in _SPACES and data[end] not in _SPACES
 
 
 def _markers(data: bytes) -> list[tuple[int, int, int]]:
