@@ -78,6 +78,29 @@ def test_a_streamed_secret_is_screened_as_the_whole_text_is(
     assert shown == screen_llm_output(detector, text).text
 
 
+LONG_BLANKS = {
+    "spaces": " " * 1000,
+    "line breaks": "\n" * 600,
+    "zero-width spaces between spaces": " \u200b" * 600,
+}
+
+
+@pytest.mark.parametrize("blanks", sorted(LONG_BLANKS))
+@pytest.mark.parametrize("delta", [1, 40])
+def test_a_keyword_and_its_value_apart_by_any_blank_run_are_held_together(
+    detector: LeakDetector, blanks: str, delta: int
+) -> None:
+    # The keyword rules read any number of blanks between the keyword and its value; a
+    # stream that released the keyword before the value came showed the value unscreened.
+    value = "k8Fq2LmZx9Vb3NwR7tYp"
+    text = PROSE + "client_secret:" + LONG_BLANKS[blanks] + value + "\n" + PROSE
+    whole = screen_llm_output(detector, text).text
+    assert value not in whole
+    shown, _ = _streamed(detector, text, [delta] * len(text))
+    assert value not in shown
+    assert shown == whole
+
+
 def test_random_deltas_never_show_more_than_the_whole_screen(detector: LeakDetector) -> None:
     rng = random.Random(3)
     texts = [

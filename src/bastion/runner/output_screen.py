@@ -10,12 +10,17 @@ scanning them together gives: no finding, and no match a finding needs, crosses 
 at any whitespace let a key written with spaces (``AKIA IOSF …``, ``A K I A …``), a PEM
 header (``-----BEGIN RSA PRIVATE KEY-----``) or a keyword and its value be split, each half
 passed the detector, and the screen showed the whole key. A PEM key's finding runs to the end
-of the text until its END line arrives, so its body is held until then. What stays open: a
-match whose start is more than ``hold`` characters before the text that makes it one.
+of the text until its END line arrives, so its body is held until then.
+
+``hold`` counts characters that show: blanks (whitespace, invisible format and control
+characters) do not count, so a keyword followed by a thousand spaces or line breaks and then
+its value is held whole (a rule's ``\\s*`` reads any number of them). What stays open: a
+match whose start is more than ``hold`` shown characters before the text that makes it one.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
@@ -27,6 +32,7 @@ __all__ = ["DEFAULT_HOLD_CHARS", "ScreenedStream", "screen_call", "screen_turn_m
 
 DEFAULT_HOLD_CHARS = 256
 _CUTS_TRIED = 4  # places to cut tried per release; if none is safe, more text is awaited
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Zs"})
 
 Screen = Callable[[str], str]
 
@@ -60,14 +66,29 @@ class ScreenedStream:
         """Let through the text before the latest safe cut, at least ``hold`` characters back
         from the end, at a whitespace or a line break; False if no cut tried was safe."""
         pending = self._pending
+        limit = _shown_from_end(pending, self._hold)
+        if limit == 0:
+            return False
         whole = self._screen(pending)
-        for cut in _cuts(pending, len(pending) - self._hold):
+        for cut in _cuts(pending, limit):
             piece = self._screen(pending[:cut])
             if piece + self._screen(pending[cut:]) == whole:
                 self._pending = pending[cut:]
                 self._sink(piece)
                 return True
         return False
+
+
+def _shown_from_end(text: str, count: int) -> int:
+    """The index after which ``text`` has ``count`` characters that show (0 if it has fewer)."""
+    shown = 0
+    index = len(text)
+    while index > 0 and shown < count:
+        index -= 1
+        char = text[index]
+        if not (char.isspace() or unicodedata.category(char) in _INVISIBLE):
+            shown += 1
+    return index
 
 
 def _cuts(text: str, limit: int) -> Iterator[int]:
