@@ -32,12 +32,17 @@ _TOKEN = re.compile(r"[A-Za-z0-9_+/=.\-]+")
 _FRAGMENT = 6
 _REDACTED = re.compile(r"\[REDACTED:[^\]]*\]")
 # What a Markdown renderer, a browser or a terminal shows of the markup these tests put in.
-_SHOWN_AS_NOTHING = re.compile(r"\*\*|~~|`|<[^<>]*>|\x1b\[[0-9;]*m|\x1b\][^\x07]*\x07|.\x08")
+# A hidden element goes with its content.
+_SHOWN_AS_NOTHING = re.compile(
+    r"<[^<>]*(?:display:none|hidden|font-size:0|opacity:0)[^<>]*>[^<>]*</[^<>]*>"
+    r"|\*\*|~~|`|<[^<>]*>|\x1b\[[0-9;]*m|\x1b\][^\x07]*\x07|.\x08"
+)
 
 
 # Each puts markup inside the secret that a Markdown renderer, a browser or a terminal shows as
-# nothing: emphasis, code and strikethrough markers; an empty tag, a span and a comment; a
-# colour, an OSC title and an erased character.
+# nothing: emphasis, code and strikethrough markers; an empty tag, a span and a comment; an
+# element hidden by style or attribute, with text in it; a colour, an OSC title and an erased
+# character.
 MARKUPS: dict[str, Callable[[str], str]] = {
     "bold": lambda s: f"{s[:4]}**{s[4:9]}**{s[9:]}",
     "code": lambda s: f"{s[:5]}`{s[5:7]}`{s[7:]}",
@@ -45,6 +50,10 @@ MARKUPS: dict[str, Callable[[str], str]] = {
     "tag": lambda s: f"{s[: len(s) // 2]}<b></b>{s[len(s) // 2 :]}",
     "span": lambda s: f"{s[:3]}<span class='k'>{s[3:10]}</span>{s[10:]}",
     "comment": lambda s: f"{s[:7]}<!-- note -->{s[7:]}",
+    "hidden span": lambda s: f'{s[:4]}<span style="display:none">Qz9</span>{s[4:]}',
+    "hidden attribute": lambda s: f"{s[:6]}<span hidden>-x-</span>{s[6:]}",
+    "zero size": lambda s: f"{s[:5]}<font style='font-size:0'>k7 w</font>{s[5:]}",
+    "transparent": lambda s: f"{s[:8]}<b style='opacity:0;'>00</b>{s[8:]}",
     "colour": lambda s: f"{s[:4]}\x1b[1;31m{s[4:8]}\x1b[0m{s[8:]}",
     "title": lambda s: f"{s[:5]}\x1b]0;x\x07{s[5:]}",
     "erased": lambda s: f"{s[:6]}Q\x08{s[6:]}",
@@ -197,6 +206,7 @@ _PHRASE_MARKUPS: dict[str, Callable[[str], str]] = {
     "colour": lambda w: f"{w[:2]}\x1b[1m{w[2:4]}\x1b[0m{w[4:]}",
     "title": lambda w: f"{w[:3]}\x1b]0;x\x07{w[3:]}",
     "erased": lambda w: f"{w[:3]}Q\x08{w[3:]}",
+    "hidden element": lambda w: f'{w[:2]}<span style="display:none">q</span>{w[2:]}',
 }
 
 

@@ -21,7 +21,13 @@ import re2
 from bastion.safety.encoded_text import EncodedText
 from bastion.safety.removals import Removals, remove_spans
 
-__all__ = ["INLINE_TAGS", "TagJoinedText", "join_tagged_words", "runs_inside_words"]
+__all__ = [
+    "HIDDEN_ELEMENT",
+    "INLINE_TAGS",
+    "TagJoinedText",
+    "join_tagged_words",
+    "runs_inside_words",
+]
 
 INLINE_TAGS = (
     "a|abbr|b|bdi|bdo|big|cite|code|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|"
@@ -29,6 +35,15 @@ INLINE_TAGS = (
 )
 # A comment is taken out only when it says nothing (no letters): a model reads what a comment
 # says, and the comment rules must see it.
+# An inline element a browser hides (``display:none``, ``visibility:hidden``, zero size or
+# opacity, the ``hidden`` attribute), with what is inside it: it shows as nothing too. Not
+# taken out here (the hidden-text rules must read it); the rendered view reads without it.
+HIDDEN_ELEMENT = (
+    rf"<(?i:{INLINE_TAGS})\s(?:[^<>]*[\s;=\"'])?(?i:hidden(?:[\s=/][^<>]*)?"
+    r"|(?:display\s*:\s*none|visibility\s*:\s*hidden)[^<>]*"
+    r"|(?:font-size|opacity)\s*:\s*(?:0+(?:\.0*)?|\.0+)(?:px|pt|em|rem|%)?\s*"
+    rf"(?:[;\"'\s][^<>]*)?)>[^<>]{{0,256}}</(?i:{INLINE_TAGS})\s*>"
+)
 _TAG = rf"<(?:/?(?i:{INLINE_TAGS})(?:\s[^<>]*)?/?|!--[^<>A-Za-z]*?--)>"
 # One tag; RE2 skips from "<" to "<" at memchr speed. Runs of them, and what stands on either
 # side, are checked here: a pattern with those in it reads every byte, ~7x the cost on

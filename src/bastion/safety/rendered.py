@@ -31,7 +31,7 @@ from itertools import islice
 import re2
 
 from bastion.safety.encoded_text import EncodedText
-from bastion.safety.inline_tags import INLINE_TAGS, runs_inside_words
+from bastion.safety.inline_tags import HIDDEN_ELEMENT, INLINE_TAGS, runs_inside_words
 from bastion.safety.removals import Removals, remove_spans
 
 __all__ = [
@@ -56,7 +56,11 @@ _TERMINAL = re2.compile(
     rb"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]*[0-~]?)"
     rb"|[^\n\x08]\x08"
 )
-_TAG = re2.compile(rb"<(?:/?(?i:%s)(?:\s[^<>]*)?/?>|!--(?s:.)*?-->)" % INLINE_TAGS.encode())
+_HIDDEN = re2.compile(HIDDEN_ELEMENT.encode())
+_TAG = re2.compile(
+    rb"%s|<(?:/?(?i:%s)(?:\s[^<>]*)?/?>|!--(?s:.)*?-->)"
+    % (HIDDEN_ELEMENT.encode(), INLINE_TAGS.encode())
+)
 # A word with a Markdown marker inside it.
 _MARKED_WORD = re2.compile(rb"[^\s]*[^\s*~`][*~`]+[^\s*~`][^\s]*")
 _MARKERS = re2.compile(rb"\*+|~+|`+")  # a run of one marker
@@ -101,9 +105,9 @@ def rendered(
 ) -> RenderedText | None:
     """``source`` as shown, or None when it holds no markup that shows as nothing;
     Markdown markers count in words of ``min_word`` bytes or more. ``tags=False`` leaves HTML
-    tags in (a reader that joins the words they split already)."""
+    tags in (a reader that joins the words they split already), but for hidden elements."""
     markup = _markup_of(source.data)
-    spans = markup.terminal + (markup.tags if tags else [])
+    spans = markup.terminal + markup.hidden + (markup.tags if tags else [])
     spans += [(s, e) for s, e, word in markup.markers if word >= min_word]
     if not spans:
         return None
@@ -117,6 +121,7 @@ def rendered(
 class _Markup:
     terminal: list[tuple[int, int]]  # escape sequences and erased characters
     tags: list[tuple[int, int]]  # HTML tags inside words
+    hidden: list[tuple[int, int]]  # hidden elements inside words, comments or not
     markers: list[tuple[int, int, int]]  # Markdown markers, with the length of their word
 
 
@@ -135,13 +140,19 @@ def _markup_of(data: bytes) -> _Markup:
     if b"\x1b" in data or b"\x08" in data:
         terminal += islice((m.span() for m in _TERMINAL.finditer(data)), MAX_REMOVALS)
     tags: list[tuple[int, int]] = []
+    hidden: list[tuple[int, int]] = []
     if b"<" in data:
-        spans = (m.span() for m in _TAG.finditer(data))
-        tags += islice(runs_inside_words(data, spans), MAX_REMOVALS)
+        tags += islice(runs_inside_words(data, _spans(_TAG, data)), MAX_REMOVALS)
+        # Apart too: inside a comment, which the pass above reads as one tag.
+        hidden = list(islice(runs_inside_words(data, _spans(_HIDDEN, data)), MAX_REMOVALS))
     markers = _markers(data) if b"*" in data or b"~" in data or b"`" in data else []
-    markup = _Markup(terminal, tags, markers)
+    markup = _Markup(terminal, tags, hidden, markers)
     _last = (data, markup)
     return markup
+
+
+def _spans(pattern: re2._Regexp, data: bytes) -> Iterator[tuple[int, int]]:
+    return (match.span() for match in pattern.finditer(data))
 
 
 def _markers(data: bytes) -> list[tuple[int, int, int]]:
