@@ -33,8 +33,6 @@ INLINE_TAGS = (
     "a|abbr|b|bdi|bdo|big|cite|code|del|dfn|em|font|i|ins|kbd|mark|q|s|samp|small|span|"
     "strike|strong|sub|sup|tt|u|var|wbr"
 )
-# A comment is taken out only when it says nothing (no letters): a model reads what a comment
-# says, and the comment rules must see it.
 # An inline element a browser hides (``display:none``, ``visibility:hidden``, zero size or
 # opacity, the ``hidden`` attribute), with what is inside it: it shows as nothing too. Not
 # taken out here (the hidden-text rules must read it); the rendered view reads without it.
@@ -44,6 +42,8 @@ HIDDEN_ELEMENT = (
     r"|(?:font-size|opacity)\s*:\s*(?:0+(?:\.0*)?|\.0+)(?:px|pt|em|rem|%)?\s*"
     rf"(?:[;\"'\s][^<>]*)?)>[^<>]{{0,256}}</(?i:{INLINE_TAGS})\s*>"
 )
+# A comment is taken out only when it says nothing (no letters): a model reads what a comment
+# says, and the comment rules must see it.
 _TAG = rf"<(?:/?(?i:{INLINE_TAGS})(?:\s[^<>]*)?/?|!--[^<>A-Za-z]*?--)>"
 # One tag; RE2 skips from "<" to "<" at memchr speed. Runs of them, and what stands on either
 # side, are checked here: a pattern with those in it reads every byte, ~7x the cost on

@@ -57,10 +57,7 @@ _TERMINAL = re2.compile(
     rb"|[^\n\x08]\x08"
 )
 _HIDDEN = re2.compile(HIDDEN_ELEMENT.encode())
-_TAG = re2.compile(
-    rb"%s|<(?:/?(?i:%s)(?:\s[^<>]*)?/?>|!--(?s:.)*?-->)"
-    % (HIDDEN_ELEMENT.encode(), INLINE_TAGS.encode())
-)
+_TAG = re2.compile(rb"<(?:/?(?i:%s)(?:\s[^<>]*)?/?>|!--(?s:.)*?-->)" % INLINE_TAGS.encode())
 # A word with a Markdown marker inside it.
 _MARKED_WORD = re2.compile(rb"[^\s]*[^\s*~`][*~`]+[^\s*~`][^\s]*")
 _MARKERS = re2.compile(rb"\*+|~+|`+")  # a run of one marker
@@ -143,7 +140,8 @@ def _markup_of(data: bytes) -> _Markup:
     hidden: list[tuple[int, int]] = []
     if b"<" in data:
         tags += islice(runs_inside_words(data, _spans(_TAG, data)), MAX_REMOVALS)
-        # Apart too: inside a comment, which the pass above reads as one tag.
+        # With what is inside them, in a comment too (which the pass above reads as one tag);
+        # the tags of one found there as well make one span with it.
         hidden = list(islice(runs_inside_words(data, _spans(_HIDDEN, data)), MAX_REMOVALS))
     markers = _markers(data) if b"*" in data or b"~" in data or b"`" in data else []
     markup = _Markup(terminal, tags, hidden, markers)
