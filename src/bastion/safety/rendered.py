@@ -7,6 +7,8 @@ is the key, and the REPL renders Markdown:
 - ``AKIA**IOSF**ODNN7EXAMPLE``, ``ghp_**aBcD**12…``, ``sk-~~pr~~oj…``: Markdown emphasis,
   code and strikethrough markers inside a word (``_`` is not one: inside a word it shows);
 - ``AKIA<b></b>IOSF…``, ``AKIA<!-- -->IOSF…``: HTML inline tags and comments inside a word;
+- ``AKIA<span style="display:none">x</span>IOSF…``: an inline element a browser hides, with
+  what is inside it, inside a word;
 - ``AKIA\\x1b[1mIOSF\\x1b[0m…``: terminal escape sequences (colours, cursor moves, OSC
   hyperlinks), anywhere;
 - ``AKIAX\\x08IOSF…``: a character erased by a backspace.
@@ -102,7 +104,7 @@ def rendered(
 ) -> RenderedText | None:
     """``source`` as shown, or None when it holds no markup that shows as nothing;
     Markdown markers count in words of ``min_word`` bytes or more. ``tags=False`` leaves HTML
-    tags in (a reader that joins the words they split already), but for hidden elements."""
+    tags in (a reader that joins the words they split already), except hidden elements."""
     markup = _markup_of(source.data)
     spans = markup.terminal + markup.hidden + (markup.tags if tags else [])
     spans += [(s, e) for s, e, word in markup.markers if word >= min_word]
@@ -135,7 +137,7 @@ def _markup_of(data: bytes) -> _Markup:
     # Each source stops at the bound: the first MAX_REMOVALS of all lie among theirs.
     terminal: list[tuple[int, int]] = []
     if b"\x1b" in data or b"\x08" in data:
-        terminal += islice((m.span() for m in _TERMINAL.finditer(data)), MAX_REMOVALS)
+        terminal += islice(_spans(_TERMINAL, data), MAX_REMOVALS)
     tags: list[tuple[int, int]] = []
     hidden: list[tuple[int, int]] = []
     if b"<" in data:
