@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import codecs
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -25,6 +26,9 @@ def forms() -> dict[str, str]:
         "HEX": raw.hex().upper(),
         "url": quote(SECRET, safe=""),
         "url_plus": quote_plus(SECRET),
+        # What a model told to hide the value writes without any tool.
+        "reversed": SECRET[::-1],
+        "rot13": codecs.encode(SECRET, "rot13"),
     }
 
 
@@ -84,6 +88,8 @@ KEY = "zq-live-4f9a8b7c6d5e3f2a"  # a stored key no pattern knows, spelt out or 
         ".".join(KEY.replace("-", "")),  # dots, the key's own dashes dropped
         "zq_live_4f9a 8b7c 6d5e 3f2a",  # groups, other separators
         "z-q-l-i-v-e-4-f-9-a-8-b-7-c-6-d-5-e-3-f-2-a",
+        " ".join(KEY[::-1]),  # reversed, then spelt out
+        "\n".join(codecs.encode(KEY, "rot13")),  # ROT13, one character per line
     ],
 )
 def test_a_secret_spelt_out_with_separators_is_redacted(spelt: str) -> None:
@@ -104,3 +110,19 @@ def test_spaced_search_does_not_flag_ordinary_text_or_short_secrets() -> None:
     # Seven characters: searched as written, never spaced out (it would match ordinary words).
     assert not detector.scan("h u n t e r 2").findings
     assert detector.scan("hunter2").findings
+
+
+def test_a_hex_secret_is_found_in_either_letter_case() -> None:
+    # Hex digits mean the same in either case: an upper-cased token is the token.
+    token = "4f9a8b7c6d5e3f2a1b0c9d8e7f6a5b4c"
+    detector = LeakDetector(known_secrets=[token])
+    for shown in (token.upper(), token[::-1].upper()):
+        scan = detector.scan(f"token {shown} ok")
+        assert [f.rule for f in scan.findings] == [VAULT_SECRET_RULE], shown
+        assert shown not in scan.redacted
+
+
+def test_case_is_not_folded_for_a_secret_that_is_not_hex() -> None:
+    # A base62 key upper-cased is another string: folding case for it would only add noise.
+    detector = LeakDetector(known_secrets=[KEY])
+    assert not [f for f in detector.scan(KEY.upper()).findings if f.rule == VAULT_SECRET_RULE]

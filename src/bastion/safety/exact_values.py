@@ -2,9 +2,11 @@
 
 This runs before any pattern: a stored secret is found whatever its format. Besides the raw
 value it looks for its hex (lower and upper), URL-encoded and base64 forms (standard and
-URL-safe, padded or not). A secret embedded in a longer base64 stream encodes differently
-depending on its byte offset modulo 3, so for each of the three alignments the characters that
-depend only on the secret are searched for too.
+URL-safe, padded or not), and for the forms a model told to hide it would write without any
+tool: the value reversed and in ROT13, and a hex value in the other letter case. A secret
+embedded in a longer base64 stream encodes differently depending on its byte offset modulo 3,
+so for each of the three alignments the characters that depend only on the secret are searched
+for too.
 
 All forms go into one RE2 alternation of escaped literals: one linear pass over the text,
 however many secrets there are.
@@ -39,6 +41,11 @@ _DROP_SEPARATORS = str.maketrans("", "", _SEPARATORS)
 # A secret shorter than this without its separators is not searched for spaced out: spelt
 # with gaps it would match ordinary words.
 _MIN_SPACED = 12
+_ROT13 = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+    "NOPQRSTUVWXYZABCDEFGHIJKLMnopqrstuvwxyzabcdefghijklm",
+)
+_HEX_VALUE = re2.compile(r"[0-9A-Fa-f\-]+")
 _RE2_OPTIONS = re2.Options()
 _RE2_OPTIONS.max_mem = 64 << 20
 
@@ -59,10 +66,20 @@ def _base64_forms(raw: bytes) -> set[str]:
     return forms
 
 
+def _rewritten(secret: str) -> set[str]:
+    """``secret`` as a model can rewrite it in its head: as it is, reversed, in ROT13, and,
+    for a value of hex digits (where case carries nothing), in either case."""
+    forms = {secret, secret[::-1], secret.translate(_ROT13)}
+    if _HEX_VALUE.fullmatch(secret):
+        forms |= {f.lower() for f in forms} | {f.upper() for f in forms}
+    return forms
+
+
 def encoded_forms(secret: str) -> set[str]:
     """Every string under which ``secret`` may appear in output."""
     raw = secret.encode("utf-8")
-    forms = {secret, unicodedata.normalize("NFKC", secret), raw.hex(), raw.hex().upper()}
+    forms = {unicodedata.normalize("NFKC", secret), raw.hex(), raw.hex().upper()}
+    forms |= _rewritten(secret)
     forms.update((quote(secret, safe=""), quote(secret), quote_plus(secret)))
     forms |= _base64_forms(raw)
     return {f for f in forms if len(f) >= MIN_SECRET_LENGTH}
@@ -90,7 +107,7 @@ class ExactValueMatcher:
             return False
         self._forms |= encoded_forms(secret)
         self._regex = None
-        for form in {secret, unicodedata.normalize("NFKC", secret)}:
+        for form in _rewritten(secret) | {unicodedata.normalize("NFKC", secret)}:
             bare = form.translate(_DROP_SEPARATORS)
             if len(bare.encode()) >= _MIN_SPACED:
                 self._spaced.add(bare)
