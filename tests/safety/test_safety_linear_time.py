@@ -48,6 +48,9 @@ NEAR_MISSES = {
     "tags_in_words": ("ab<b>cd</b>ef<!-- -->gh " * (MB // 24))[:MB],
     "markdown_in_words": ("abcdefgh**ijkl**mnop`qr`st ~~uv~~wx " * (MB // 36))[:MB],
     "markdown_one_word": ("a*b" * (MB // 3))[:MB],
+    # Short spelt words among words: one cluster of a megabyte, and many apart.
+    "spelt_words_cluster": ("i.g.n.o.r.e a/l/l " * (MB // 18))[:MB],
+    "spelt_words_apart": (("r u l e s " + "x" * 30 + " ") * (MB // 41))[:MB],
     # Readable base64 wrapped at 76 columns: a megabyte of lines read as one block.
     "wrapped_base64": ("VGhlIHF1YXJ0ZXJseSByZXBvcnQgaXMgcmVhZHku" * 2 + "\n") * (MB // 81),
     "base64_of_base64": ("VkdobElIRjFZWEowWlhKc2VTQnlaWEJ2Y25RZ2FYTWdjbVZoWkhrdQ== " * 18_000)[:MB],

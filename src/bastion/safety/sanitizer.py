@@ -30,6 +30,8 @@ from bastion.safety.lookalikes import fold_lookalikes
 from bastion.safety.normalize import NormalizedText, normalize, strip_invisible
 from bastion.safety.rendered import MIN_PHRASE_WORD, rendered
 from bastion.safety.spelling import spelling_tolerant
+from bastion.safety.spelt_words import TRIGGER as SPELT_TRIGGER
+from bastion.safety.spelt_words import spelt_clusters
 from bastion.safety.verdicts import Verdict, parse_verdicts, strongest_verdict
 
 __all__ = ["InjectionFinding", "SanitizeResult", "Sanitizer"]
@@ -102,7 +104,9 @@ class Sanitizer:
         self._compiled: dict[int, re2._Regexp] = {}
         self._as_written: dict[int, re2._Regexp] = {}
         self._prefixes: dict[int, LiteralPrefixes | None] = {}
-        self._set = _compile_set(self._patterns)
+        # The set reports one more pattern, after the rules: words spelt out (spelt_words).
+        self._set = _compile_set([*self._patterns, SPELT_TRIGGER])
+        self._spelt_trigger = len(self._patterns)
         self._core = tuple(i for i, r in enumerate(self._rules) if r.core)
         self._core_set = _compile_set(self._rules[i].pattern for i in self._core)
 
@@ -150,7 +154,10 @@ class Sanitizer:
         joined = join_tagged_words(read)
         view, to_chars = (read, read.span) if joined is None else (joined.view, joined.source_chars)
         found: list[tuple[str, Severity, int, int]] = []
-        for index in sorted(self._set.Match(view.data) or ()):  # type: ignore[attr-defined]
+        hits = set(self._set.Match(view.data) or ())  # type: ignore[attr-defined]
+        spelt_words = self._spelt_trigger in hits
+        hits.discard(self._spelt_trigger)
+        for index in sorted(hits):
             rule = self._rules[index]
             match = first_match(self._regex(index), self._prefixes_of(index), view.data)
             if match is not None:
@@ -161,10 +168,39 @@ class Sanitizer:
                 inner = self._detect(normalize(decoded, remember=False).text, depth + 1)
                 if any(sev.rank >= Severity.MEDIUM.rank for _, sev, _, _ in inner):
                     found.append(("encoded_instruction", Severity.HIGH, start, end))
+            spelt_runs: list[tuple[int, int]] = []
             for start, end, _encoding, spelt in spaced_out_text(encoded):
                 inner = self._detect(spelt, depth + 1)
                 if any(sev.rank >= Severity.MEDIUM.rank for _, sev, _, _ in inner):
                     found.append(("spaced_instruction", Severity.HIGH, start, end))
+                    spelt_runs.append((start, end))
+            if spelt_words:
+                found += self._spelt_word_findings(view.data, to_chars, depth, spelt_runs)
+        return found
+
+    def _spelt_word_findings(
+        self,
+        data: bytes,
+        to_chars: Callable[[int, int], tuple[int, int]],
+        depth: int,
+        reported: list[tuple[int, int]],
+    ) -> list[tuple[str, Severity, int, int]]:
+        """Short words spelt out among plain ones (``ignore all p.r.e.v.i.o.u.s rules``): the
+        text around them is read with them collapsed, and a phrase found there counts only
+        if it takes in a spelt word (the text alone has been read already). Words inside a
+        spelt run already ``reported`` (character spans) are not read again."""
+        found: list[tuple[str, Severity, int, int]] = []
+        for cluster in spelt_clusters(data):
+            span = to_chars(cluster.start, cluster.end)
+            if any(s <= span[0] and span[1] <= e for s, e in reported):
+                continue
+            first, last = cluster.words
+            inner = self._detect(cluster.reading, depth + 1)
+            if any(
+                sev.rank >= Severity.MEDIUM.rank and s < last and e > first
+                for _, sev, s, e in inner
+            ):
+                found.append(("spaced_instruction", Severity.HIGH, *span))
         return found
 
     def _rendered_findings(self, raw: EncodedText) -> list[InjectionFinding]:
