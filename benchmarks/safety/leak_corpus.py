@@ -375,6 +375,60 @@ def _spelled_samples(rng: random.Random) -> list[Sample]:
     return samples
 
 
+# A long line wrapped at a fixed column (a terminal capture, ``fold``, a mail client), with a
+# credential cut by the break; and ordinary wrapped text, which must stay clean.
+WRAPPED_FAMILIES = (*ENCODED_FAMILIES, "github_fine_grained_pat", "jwt", "anthropic_api_key")
+WRAP_WIDTHS = (40, 60, 72, 80)
+_WRAPPED_SEED = 6
+_WRAPPED_LINES = (
+    "$ export API_TOKEN={s} && ./deploy.sh --region eu-west-1 --verbose",
+    "2026-11-30T08:15:02Z DEBUG http client configured with credential {s} (retries=3)",
+    "> please rotate this one, it was pasted in the incident channel: {s} thanks",
+)
+
+
+def _wrap(line: str, width: int) -> str:
+    return "\n".join(line[i : i + width] for i in range(0, len(line), width))
+
+
+def _wrapped_samples(rng: random.Random) -> list[Sample]:
+    samples: list[Sample] = []
+    for family in WRAPPED_FAMILIES:
+        for width in WRAP_WIDTHS:
+            for _ in range(10):
+                secret = TOKENS[family](rng)
+                line = rng.choice(_WRAPPED_LINES).format(s=secret)
+                # Shift the line so that the break falls somewhere inside the credential.
+                at = line.index(secret)
+                cut = rng.randint(4, min(len(secret), width) - 4)
+                line = " " * ((width - (at + cut) % width) % width) + line
+                at = line.index(secret)
+                text = _wrap(line, width)
+                start = at + at // width
+                end = at + len(secret) - 1
+                wrapped = text[start : end + end // width + 1]
+                assert wrapped.replace("\n", "") == secret
+                assert "\n" in wrapped
+                samples.append(Sample(text, wrapped, family, "wrapped"))
+    prose = (
+        "The internationalization work and the reconfiguration of the deployment "
+        "infrastructure are scheduled for the next quarter, and responsibilities are listed "
+        "in the planning document that the steering group approved on Monday afternoon."
+    )
+    for width in WRAP_WIDTHS:
+        for _ in range(10):
+            pieces = [
+                prose,
+                " ".join(_s(rng, HEX, 40) for _ in range(4)),
+                "copied /usr/local/lib/python3.11/site-packages/bastion/safety/"
+                f"{_s(rng, 'abcdefghij', 12)}_detector.py to /var/backups/{_s(rng, HEX, 12)}",
+                base64.b64encode(prose.encode()).decode(),
+            ]
+            text = _wrap(rng.choice(pieces), width)
+            samples.append(Sample(text, None, "wrapped_text", "near_miss"))
+    return samples
+
+
 def build(seed: int = 1337, per_rule: int = 24) -> list[Sample]:
     rng = random.Random(seed)
     samples = _family_samples(TOKENS, SNIPPETS, rng, per_rule)
@@ -392,4 +446,5 @@ def build(seed: int = 1337, per_rule: int = 24) -> list[Sample]:
         ]
     samples += _spelled_samples(random.Random(seed + _SPELLED_SEED))
     samples += _url_encoded_password_samples(random.Random(seed + _URL_ENCODED_SEED))
+    samples += _wrapped_samples(random.Random(seed + _WRAPPED_SEED))
     return samples

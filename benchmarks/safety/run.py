@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import injection_corpus
 import leak_corpus
 
-from bastion.safety import ContentChecker, LeakDetector, Verdict
+from bastion.safety import ContentChecker, LeakAction, LeakDetector, Verdict
 
 
 def _secret_span(sample: leak_corpus.Sample) -> tuple[int, int]:
@@ -30,10 +30,16 @@ def _secret_span(sample: leak_corpus.Sample) -> tuple[int, int]:
     return start, start + len(sample.secret)
 
 
-def bastion_leaks(samples: list[leak_corpus.Sample]) -> tuple[list[bool], dict[str, int]]:
+def bastion_leaks(
+    samples: list[leak_corpus.Sample],
+) -> tuple[list[bool], dict[str, int], dict[str, int]]:
+    """Per sample, whether a finding touches its secret (or, for a near-miss, any finding);
+    the secrets missed, and the secrets found but not covered whole by what is redacted or
+    blocked (a part of them is still shown), by family."""
     detector = LeakDetector()
     hits: list[bool] = []
     misses: dict[str, int] = defaultdict(int)
+    partial: dict[str, int] = defaultdict(int)
     for sample in samples:
         findings = detector.scan(sample.text).findings
         if sample.secret is None:
@@ -44,7 +50,20 @@ def bastion_leaks(samples: list[leak_corpus.Sample]) -> tuple[list[bool], dict[s
         hits.append(hit)
         if not hit:
             misses[sample.kind] += 1
-    return hits, dict(misses)
+            continue
+        removed = {
+            i
+            for f in findings
+            if f.action is not LeakAction.WARN
+            for i in range(max(f.start, start), min(f.end, end))
+        }
+        # Nothing removed: a warn rule, which shows the value by design and records it. A
+        # URL's scheme is not secret (webhook rules redact from the host on), and no more than
+        # a preview's four characters may show (a "sid-" glued to base64 is not the secret).
+        scheme = len(sample.secret) - len(sample.secret.removeprefix("https://"))
+        if removed and end - start - scheme - len(removed) > 4:
+            partial[sample.kind] += 1
+    return hits, dict(misses), dict(partial)
 
 
 def detect_secrets_leaks(samples: list[leak_corpus.Sample]) -> list[bool]:
@@ -149,7 +168,7 @@ def main() -> None:
     args = parser.parse_args()
     samples = leak_corpus.build()
     docs = injection_corpus.build()
-    hits, misses = bastion_leaks(samples)
+    hits, misses, partial = bastion_leaks(samples)
     recall, fp, npos, nneg = _rates(samples, hits)
     today = date.today()  # noqa: DTZ011 (a calendar date for the report)
     print(
@@ -161,6 +180,7 @@ def main() -> None:
         f"{len(leak_corpus.CONTEXTS)} contexts + snippets), {nneg} near-misses"
     )
     print(f"bastion        recall {recall:.2%}  false positives {fp:.2%}  misses {misses}")
+    print(f"bastion        found but shown in part after redaction: {partial or 'none'}")
     if not args.skip_detect_secrets:
         started = time.perf_counter()
         ds = detect_secrets_leaks(samples)

@@ -11,7 +11,8 @@ credential spelt out a character at a time (``A K I A ...``, one per line) is fo
 characters alone and reported as ``spaced:<rule>``; one written in groups (``AKIA IOSF ODNN
 ...``) is found on its groups joined and reported as ``grouped:<rule>``; one with markup
 inside that shows as nothing (``AKIA**IOSF**...``, an HTML tag, a terminal escape) is found on
-the text as shown and reported as ``rendered:<rule>``.
+the text as shown and reported as ``rendered:<rule>``; one cut by a line break where a long
+line was wrapped is found on its lines joined and reported as ``wrapped:<rule>``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from bastion.safety.findings import Finding, LeakAction, Severity, preview_of, s
 from bastion.safety.leak_rules import DEFAULT_LEAK_RULES, LeakRule
 from bastion.safety.normalize import NormalizedText, holds_percent_escape, normalize
 from bastion.safety.rendered import rendered
+from bastion.safety.wrapped_lines import wrapped_tokens
 
 __all__ = ["VAULT_SECRET_RULE", "LeakDetector", "LeakScan"]
 
@@ -149,6 +151,7 @@ class LeakDetector:
         findings += self._spelled_findings(norm, encoded, budget)
         findings += self._grouped_findings(norm, encoded, budget)
         findings += self._encoded_findings(norm, encoded, budget, 0)
+        findings += self._wrapped_findings(norm, encoded, budget, findings)
         kept = _drop_contained(findings)
         return LeakScan(
             action=strongest_action([f.action for f in kept]),
@@ -279,6 +282,44 @@ class LeakDetector:
                     )
         return found
 
+    def _wrapped_findings(
+        self,
+        norm: NormalizedText,
+        encoded: EncodedText,
+        budget: DecodeBudget,
+        earlier: list[Finding],
+    ) -> list[Finding]:
+        """Credentials cut by a line break where a long line was wrapped (``TOKEN=ghp_…``
+        at column 80): the rules run on the token's lines joined, with the rest of its first
+        and last line around it, and a finding that crosses a break is reported on the
+        characters it spans, breaks included, as ``wrapped:<rule>``.
+
+        A public value's rule that found the token on its first line (``earlier``, ending at
+        the break) is not overridden by a reading on into the next line (``pk.eyJ…`` then
+        ``secret_access = …``). From a secret, the joined reading is kept, whatever found the
+        first part: the worst it does is redact the next line's first word too."""
+        found: list[Finding] = []
+        data = encoded.data
+        for token in wrapped_tokens(data, encoded.base64_runs()):
+            line_break = norm.to_original(*encoded.span(token.start, token.pieces[0][1]))[1]
+            ended = [f for f in earlier if f.end == line_break]
+            before = _ascii_context(data, token.start)
+            after = _ascii_context_after(data, token.end)
+            kept = [*range(before, token.start), *token.characters(), *range(token.end, after)]
+            first_line = token.pieces[0][1] - token.pieces[0][0]
+            last_break = len(kept) - (after - token.end) - (token.end - token.pieces[-1][0])
+            window = (token.start - before + first_line, last_break)
+            # Whole lines of base64 are a wrapped block, which is decoded as one already.
+            decode = token.start > 0 and data[token.start - 1] != ord("\n")
+            found += (
+                f
+                for f in self._findings_in_characters(
+                    norm, encoded, kept, window=window, kind="wrapped", budget=budget, decode=decode
+                )
+                if not any(_tail_of(first, f) for first in ended)
+            )
+        return found
+
     def _findings_in_characters(
         self,
         norm: NormalizedText,
@@ -288,16 +329,18 @@ class LeakDetector:
         window: tuple[int, int],
         kind: str,
         budget: DecodeBudget,
+        decode: bool = True,
     ) -> list[Finding]:
-        """The rules' findings (encoded credentials too) on the ASCII bytes at offsets
-        ``kept`` read as one text, those that reach into ``window`` of it, reported on the
-        span of the original text they cover as ``<kind>:<rule>``."""
+        """The rules' findings (encoded credentials too, if ``decode``) on the ASCII bytes at
+        offsets ``kept`` read as one text, those that reach into ``window`` of it, reported on
+        the span of the original text they cover as ``<kind>:<rule>``."""
         data = encoded.data
         bare = bytes(data[i] for i in kept).decode("ascii")
         inner_norm = normalize(bare, remember=False)
         inner_encoded = inner_norm.encoded
         inner_found = self._pattern_findings(inner_norm, inner_encoded)
-        inner_found += self._encoded_findings(inner_norm, inner_encoded, budget, 0)
+        if decode:
+            inner_found += self._encoded_findings(inner_norm, inner_encoded, budget, 0)
         found: list[Finding] = []
         for inner in inner_found:
             if inner.end <= window[0] or inner.start >= window[1]:
@@ -401,6 +444,16 @@ def _drop_contained(findings: list[Finding]) -> list[Finding]:
         if not covered:
             kept.append(f)
     return kept
+
+
+def _tail_of(first: Finding, wrapped: Finding) -> bool:
+    """Whether ``wrapped`` (read across a break at which ``first`` ends) only reads on from a
+    value ``first``'s rule knows is public: the same rule's open-ended tail, or a guess from
+    a name. From a secret, reading on is kept: the rule may have matched a cut token's first
+    part (``sk_live_`` and 30 characters is enough), and the rest is the secret's too."""
+    if first.action is not LeakAction.WARN or not wrapped.start <= first.start < wrapped.end:
+        return False
+    return _base_rule(wrapped.rule) == _base_rule(first.rule) or _known_public(first, wrapped)
 
 
 def _known_public(vendor: Finding, generic: Finding) -> bool:
