@@ -48,6 +48,9 @@ NEAR_MISSES = {
     "tags_in_words": ("ab<b>cd</b>ef<!-- -->gh " * (MB // 24))[:MB],
     "markdown_in_words": ("abcdefgh**ijkl**mnop`qr`st ~~uv~~wx " * (MB // 36))[:MB],
     "markdown_one_word": ("a*b" * (MB // 3))[:MB],
+    # Line breaks between token characters: every line a possible wrap, of one width or not.
+    "wrapped_lines": ("AB12CD\nEF34GH\n" * (MB // 14))[:MB],
+    "wrapped_uneven": ("AB12CD\nEF34GHIJ\nK5\n" * (MB // 20))[:MB],
     # Short spelt words among words: one cluster of a megabyte, and many apart.
     "spelt_words_cluster": ("i.g.n.o.r.e a/l/l " * (MB // 18))[:MB],
     "spelt_words_apart": (("r u l e s " + "x" * 30 + " ") * (MB // 41))[:MB],

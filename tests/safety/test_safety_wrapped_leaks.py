@@ -30,6 +30,9 @@ TOKENS = {
     "aG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
     "stripe_secret_key": "sk_live_" + _random(99),
     "openai_api_key": "sk-proj-" + _random(64) + "T3BlbkFJ" + _random(64),
+    # Short: cut near the middle, neither part is long enough to be a base64 run.
+    "aws_access_key": "AKIA" + _random(16, string.ascii_uppercase + string.digits),
+    "gitlab_token": "glpat-" + _random(20),
 }
 
 
@@ -144,3 +147,18 @@ def test_a_line_ending_in_a_whole_secret_costs_at_most_the_next_word(
     assert scan.blocked
     assert encoded[:8] not in scan.redacted
     assert scan.redacted.endswith(" load(path: str) -> dict[str, object]:\n")
+
+
+@pytest.mark.parametrize("name", ["aws_access_key", "gitlab_token"])
+@pytest.mark.parametrize("cut", [6, 10, 14])
+def test_a_short_token_cut_near_its_middle_is_found(
+    detector: LeakDetector, name: str, cut: int
+) -> None:
+    token = TOKENS[name]
+    prefix = "$ aws configure set aws_access_key_id "
+    line = " " * ((40 - (len(prefix) + cut) % 40) % 40) + prefix + token + " --profile ci"
+    text = _wrapped(line, 40)
+    assert f"{token[:cut]}\n{token[cut:]}" in text
+    scan = detector.scan(text)
+    assert f"wrapped:{name}" in {f.rule for f in scan.findings}
+    assert not [f for f in _fragments(token, 6) if f in scan.redacted.replace("\n", "")]

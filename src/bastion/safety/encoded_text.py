@@ -18,6 +18,8 @@ import re2
 from bastion.safety.grouped_runs import PATTERN as _GROUPED_PATTERN
 from bastion.safety.grouped_runs import GroupedRun
 from bastion.safety.grouped_runs import grouped_runs as _readings_of
+from bastion.safety.wrapped_lines import JUNCTION as _JUNCTION
+from bastion.safety.wrapped_lines import breaks_next_to
 
 __all__ = ["MIN_BASE64_RUN", "MIN_SPELLED_RUN", "EncodedText"]
 
@@ -39,7 +41,9 @@ _RUNS = re2.compile(
 )
 # Its own pass, read only by the leak detector: as an alternative of the pass above, a grouped
 # run found where a base64 or spelt run begins would hide it.
-_GROUPED = re2.compile(_GROUPED_PATTERN)
+# Breaks where a wrapped short token may be cut ride along: a grouped run holds no line break
+# but at its edges, a junction has one inside.
+_GROUPED = re2.compile(_GROUPED_PATTERN + b"|" + _JUNCTION)
 _DASHED_GAP = re2.compile(rb"[ \t]+")
 _LAST_LINE = re2.compile(rb"[A-Za-z0-9+/_\-]+={0,2}")
 _NEWLINE = ord("\n")
@@ -57,6 +61,8 @@ class EncodedText:
     __slots__ = (
         "_base64_runs",
         "_checkpoints",
+        "_grouped",
+        "_junctions",
         "_spaced_out",
         "_spelled_runs",
         "_wrapped",
@@ -75,6 +81,8 @@ class EncodedText:
         self._spelled_runs: list[tuple[int, int]] | None = None
         self._spaced_out: list[tuple[int, int]] | None = None
         self._wrapped: list[tuple[int, int, bytes]] | None = None
+        self._grouped: list[tuple[int, int]] | None = None
+        self._junctions: list[int] = []
 
     def base64_runs(self) -> list[tuple[int, int]]:
         """Byte spans of the maximal runs of ``[A-Za-z0-9+/_-]`` of at least
@@ -119,7 +127,7 @@ class EncodedText:
         data = self.data
         spaced = (
             _readings_of(data, start, end, _separator(data, start, end))
-            for start, end in (match.span() for match in _GROUPED.finditer(data))
+            for start, end in self._grouped_pass()
         )
         joined_by = (
             _readings_of(data, start, _padding_groups_end(data, end, separator), separator)
@@ -128,6 +136,28 @@ class EncodedText:
             if separator in data[start:end]
         )
         return heapq.merge(filter(None, spaced), filter(None, joined_by), key=_first_start)
+
+    def line_breaks_in_tokens(self) -> list[int]:
+        """Byte offsets of the line breaks where a token may have been cut by wrapping (see
+        ``wrapped_lines``): next to a base64 run, or a junction of two short parts."""
+        self._grouped_pass()
+        found = breaks_next_to(self.data, self.base64_runs()) + self._junctions
+        return sorted(set(found))
+
+    def _grouped_pass(self) -> list[tuple[int, int]]:
+        """The spans of the grouped-run pattern's matches; its junctions are kept apart."""
+        if self._grouped is None:
+            data = self.data
+            grouped: list[tuple[int, int]] = []
+            for match in _GROUPED.finditer(data):
+                start, end = match.span()
+                newline = data.find(b"\n", start + 1, end - 1)
+                if newline < 0:
+                    grouped.append((start, end))
+                else:
+                    self._junctions.append(newline - 1 if data[newline - 1] == 13 else newline)
+            self._grouped = grouped
+        return self._grouped
 
     def wrapped_blocks(self) -> list[tuple[int, int, bytes]]:
         """Base64 wrapped at a fixed width (``base64`` and MIME at 76 columns, PEM at 64):

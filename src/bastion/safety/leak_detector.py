@@ -300,8 +300,14 @@ class LeakDetector:
         first part: the worst it does is redact the next line's first word too."""
         found: list[Finding] = []
         data = encoded.data
-        for token in wrapped_tokens(data, encoded.base64_runs()):
-            line_break = norm.to_original(*encoded.span(token.start, token.pieces[0][1]))[1]
+        for token in wrapped_tokens(data, encoded.line_breaks_in_tokens()):
+            first, line_break = norm.to_original(*encoded.span(token.start, token.pieces[0][1]))
+            last = norm.to_original(*encoded.span(token.end, token.end))[0]
+            if any(
+                f.start <= first and last <= f.end and f.action is not LeakAction.WARN
+                for f in earlier
+            ):
+                continue  # inside what is removed already (a PEM key's body)
             ended = [f for f in earlier if f.end == line_break]
             before = _ascii_context(data, token.start)
             after = _ascii_context_after(data, token.end)
