@@ -429,6 +429,54 @@ def _wrapped_samples(rng: random.Random) -> list[Sample]:
     return samples
 
 
+# JSON as PHP's json_encode writes it (every "/" escaped as "\\/"), and a value whose first
+# character a hostile tool wrote as a \\u escape; and ordinary escaped JSON, which stays clean.
+JSON_ESCAPED_TOKENS = ("slack_webhook", "discord_webhook")
+JSON_ESCAPED_SNIPPETS = (
+    "aws_secret_key",
+    "azure_storage_key",
+    "database_connection_string",
+    "mongodb_uri",
+    "redis_url",
+    "url_credentials",
+)
+_JSON_ESCAPED_SEED = 7
+
+
+def _json_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("/", "\\/")
+
+
+def _json_escaped_samples(rng: random.Random) -> list[Sample]:
+    samples: list[Sample] = []
+    makers = [(f, lambda r, f=f: (TOKENS[f](r),) * 2) for f in JSON_ESCAPED_TOKENS]
+    makers += [(f, SNIPPETS[f]) for f in JSON_ESCAPED_SNIPPETS]
+    for family, make in makers:
+        for i in range(12):
+            line, secret = make(rng)
+            escaped_line, escaped = _json_escaped(line), _json_escaped(secret)
+            if i % 4 == 3:  # the value's first character as a \\u escape
+                first = f"\\u{ord(escaped[0]):04x}"
+                escaped_line = escaped_line.replace(escaped, first + escaped[1:], 1)
+                escaped = first + escaped[1:]
+            text = (
+                f'{{"status":"ok","data":{{"config":"{escaped_line}","rev":{rng.randint(1, 99)}}}}}'
+            )
+            samples.append(Sample(text, escaped, family, "json_escaped"))
+    for _ in range(24):
+        page = _s(rng, "abcdefghij", 8)
+        text = rng.choice(
+            [
+                f'{{"url":"https:\\/\\/docs.example.com\\/guides\\/{page}","ok":true}}',
+                f'{{"path":"\\/var\\/lib\\/app\\/{page}.db","size":{rng.randint(1, 9999)}}}',
+                '{"name":"Caf\\u00e9 M\\u00fcller","city":"K\\u00f6ln","note":"\\u2014 ok"}',
+                f'{{"avatar":"https:\\/\\/cdn.example.net\\/u\\/{_s(rng, HEX, 32)}.png"}}',
+            ]
+        )
+        samples.append(Sample(text, None, "json_escaped_text", "near_miss"))
+    return samples
+
+
 def build(seed: int = 1337, per_rule: int = 24) -> list[Sample]:
     rng = random.Random(seed)
     samples = _family_samples(TOKENS, SNIPPETS, rng, per_rule)
@@ -447,4 +495,5 @@ def build(seed: int = 1337, per_rule: int = 24) -> list[Sample]:
     samples += _spelled_samples(random.Random(seed + _SPELLED_SEED))
     samples += _url_encoded_password_samples(random.Random(seed + _URL_ENCODED_SEED))
     samples += _wrapped_samples(random.Random(seed + _WRAPPED_SEED))
+    samples += _json_escaped_samples(random.Random(seed + _JSON_ESCAPED_SEED))
     return samples

@@ -60,7 +60,10 @@ def bastion_leaks(
         # Nothing removed: a warn rule, which shows the value by design and records it. A
         # URL's scheme is not secret (webhook rules redact from the host on), and no more than
         # a preview's four characters may show (a "sid-" glued to base64 is not the secret).
-        scheme = len(sample.secret) - len(sample.secret.removeprefix("https://"))
+        bare = sample.secret
+        for scheme_as_written in ("https://", "https:\\/\\/", "\\u0068ttps:\\/\\/"):
+            bare = bare.removeprefix(scheme_as_written)
+        scheme = len(sample.secret) - len(bare)
         if removed and end - start - scheme - len(removed) > 4:
             partial[sample.kind] += 1
     return hits, dict(misses), dict(partial)

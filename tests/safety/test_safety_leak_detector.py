@@ -317,3 +317,36 @@ def test_a_public_key_after_a_telling_name_is_shown_with_its_warning(name: str) 
         assert key in scan.redacted, (kind, scan.findings)
         assert kind in {f.rule for f in scan.findings}
         assert "bPxRfiCYzq3T9vLm2Q" not in scan.redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "secret", "rule"),
+    [
+        # PHP's json_encode escapes every "/": a key or a URL with one is split for a rule.
+        (
+            '{"aws_secret_access_key":"wJalrXUtnFEMI\\/K7MDENG\\/bPxRfiCYzq3T9vLm2Q"}',
+            "wJalrXUtnFEMI\\/K7MDENG\\/bPxRfiCYzq3T9vLm2Q",
+            "aws_secret_key",
+        ),
+        (
+            '{"dsn":"postgres:\\/\\/app:S3cr3tPassw0rd9@db.internal:5432\\/prod"}',
+            "S3cr3tPassw0rd9",
+            "database_connection_string",
+        ),
+        (
+            '{"hook":"https:\\/\\/hooks.slack.com\\/services\\/T0AB12CD3\\/B0AB12CD3\\/aBcDeFgHiJkLmNoPqRsTuVwX"}',
+            "aBcDeFgHiJkLmNoPqRsTuVwX",
+            "slack_webhook",
+        ),
+        # A \u escape for a letter: a hostile tool's way to write a key no pattern reads.
+        ('{"id":"\\u0041KIAIOSFODNN7EXAMPLE"}', "\\u0041KIAIOSFODNN7EXAMPLE", "aws_access_key"),
+    ],
+)
+def test_a_credential_in_escaped_json_is_found_and_redacted_as_written(
+    detector: LeakDetector, text: str, secret: str, rule: str
+) -> None:
+    scan = detector.scan(text)
+    assert rule in {f.rule for f in scan.findings}, scan.findings
+    assert secret not in scan.redacted
+    assert scan.redacted.startswith('{"')
+    assert scan.redacted.endswith('"}')

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import random
 import unicodedata
 from urllib.parse import unquote
@@ -28,8 +29,9 @@ _ALPHABET = (
 
 
 def _reference(text: str) -> str:
-    """Decode percent-escape runs (again while that changes them, up to three passes) and HTML
-    character references, drop combining marks on ASCII letters, then NFKC each character,
+    """Decode percent-escape runs (again while that changes them, up to three passes), HTML
+    character references and JSON's \\/ and \\u escapes, drop combining marks on ASCII
+    letters, then NFKC each character,
     drop invisible ones, make line breaks RE2 does not know a carriage return and other
     whitespace a space."""
     pieces: list[str] = []
@@ -48,6 +50,11 @@ def _reference(text: str) -> str:
         lambda m: html.unescape(m.group(0)),
         decoded,
     )
+    decoded = re2.sub(
+        r"\\(?:/|u[dD][89abAB][0-9A-Fa-f]{2}\\u[dD][c-fC-F][0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4})",
+        _json_character,
+        decoded,
+    )
     marks = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
     decoded = re2.sub(f"[A-Za-z][{marks}]+", lambda m: m.group(0)[0], decoded)
     out = []
@@ -59,12 +66,19 @@ def _reference(text: str) -> str:
     return "".join(" " if c.isspace() and c not in " \t\n\r\f" else c for c in out)
 
 
+def _json_character(match: re2._Match) -> str:
+    """What a JSON escape stands for, as a JSON parser reads it; a lone surrogate stays."""
+    decoded: str = json.loads(f'"{match.group(0)}"')
+    return match.group(0) if any(0xD800 <= ord(c) <= 0xDFFF for c in decoded) else decoded
+
+
 def test_random_text_folds_like_the_reference() -> None:
     rng = random.Random(3)
     for _ in range(300):
         text = "".join(rng.choice(_ALPHABET) for _ in range(rng.randrange(1, 400)))
         text += rng.choice(["", "%41", "%e2%80%8b", "%4", "%2541", "%25252", "%252549%25"])
         text += rng.choice(["", "&#105;", "&#x41;x", "&amp;", "&shy;", "&nbsp;", "&bogus;", "&#"])
+        text += rng.choice(["", "\\/", "\\u0041", "\\ud83d\\ude00", "\\ud83d", "\\u20", "\\\\n"])
         norm = normalize(text)
         assert norm.text == _reference(text), repr(text)
         # Every normalised span maps to the smallest original text that produces it (a span
@@ -175,6 +189,16 @@ def test_normalising_knows_whether_the_text_held_an_invisible_character() -> Non
             "&#105;gnore",
         ),
         ("a &#105;b", "a ib", "i", "&#105;"),
+        # JSON's escaped solidus and \u escapes (a pair as one character); a lone surrogate and
+        # the other escapes stay as written.
+        (
+            '{"u": "https:\\/\\/x.example\\/k", "n": "\\u0041KIA \\ud83d\\ude00 \\ud83d \\\\n"}',
+            '{"u": "https://x.example/k", "n": "AKIA \U0001f600 \\ud83d \\\\n"}',
+            "AKIA",
+            "\\u0041KIA",
+        ),
+        ('"\\ud83d\\ude00x"', '"\U0001f600x"', "\U0001f600", "\\ud83d\\ude00"),
+        ('"a\\/b"', '"a/b"', "/", "\\/"),
         # Combining marks on an ASCII letter are dropped; the letter maps to letter + marks.
         ("say instru\u0301ctions", "say instructions", "u", "u\u0301"),
     ],

@@ -63,6 +63,13 @@ _ESCAPE = r"%(?:25){0,2}[0-9A-Fa-f]{2}"
 # An HTML character reference as a browser reads it: &#105; &#x69; &amp; &shy; (one pass).
 _REFERENCE = r"&(?:#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 _CHARACTER_REFERENCE = re2.compile(_REFERENCE)
+# A JSON string escape that hides a character a rule reads: an escaped solidus (PHP's
+# json_encode writes every "/" of a key or a URL as "\/") or a \uXXXX escape (a surrogate
+# pair as one). Other escapes (\n, \", \\) are left: they stand for what a rule already
+# reads around a value.
+_JSON_ESCAPE = r"\\(?:/|u[dD][89abAB][0-9A-Fa-f]{2}\\u[dD][c-fC-F][0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4})"
+_JSON_ESCAPES = re2.compile(_JSON_ESCAPE)
+_DECODED_UNIT = re2.compile(f"{_REFERENCE}|{_JSON_ESCAPE}")
 # Combining marks on an ASCII letter ("u" + U+0301): dropped, like an invisible character, so
 # a mark put on a letter of a key or a phrase does not split it.
 _DIACRITICS = r"\x{300}-\x{36f}\x{1ab0}-\x{1aff}\x{1dc0}-\x{1dff}\x{20d0}-\x{20ff}\x{fe20}-\x{fe2f}"
@@ -232,9 +239,22 @@ def _fold(chunk: str) -> str:
         chunk = unquote(chunk, errors="replace")  # one pass changes each run for good
     if "&" in chunk:
         chunk = _CHARACTER_REFERENCE.sub(lambda m: html.unescape(m.group(0)), chunk)
+    if "\\" in chunk:
+        chunk = _JSON_ESCAPES.sub(lambda m: _json_unescape(m.group(0)), chunk)
     if not chunk.isascii():
         chunk = _MARKED_LETTER.sub(lambda m: m.group(0)[0], chunk)
     return chunk.translate(_FOLD)
+
+
+def _json_unescape(escape: str) -> str:
+    """The character a JSON escape stands for; a lone surrogate is left as written."""
+    if escape == "\\/":
+        return "/"
+    decoded = escape.encode("ascii").decode("unicode_escape").encode("utf-16", "surrogatepass")
+    try:
+        return decoded.decode("utf-16")
+    except UnicodeDecodeError:
+        return escape
 
 
 def _fold_char(char: str) -> str:
@@ -252,7 +272,7 @@ def _units(chunk: str) -> list[tuple[int, str]]:
     for piece, is_run in _percent_runs(chunk) if "%" in chunk else ((chunk, False),):
         if is_run:
             units.append((len(piece), _fold(piece)))
-        elif "&" in piece:
+        elif "&" in piece or "\\" in piece:
             units += _reference_units(piece)
         else:
             units += _char_units(piece)
@@ -262,7 +282,7 @@ def _units(chunk: str) -> list[tuple[int, str]]:
 def _reference_units(piece: str) -> list[tuple[int, str]]:
     units: list[tuple[int, str]] = []
     cursor = 0
-    for match in _CHARACTER_REFERENCE.finditer(piece):
+    for match in _DECODED_UNIT.finditer(piece):
         start, end = match.span()
         units += _char_units(piece[cursor:start])
         units.append((end - start, _fold(match.group(0))))
@@ -432,7 +452,8 @@ _COMMON_BLOCKS = (
 @cache
 def _may_change() -> re2._Regexp:
     run = (
-        rf"(?:(?:{_ESCAPE})+|(?:{_REFERENCE})+|(?:{_MARKED})+|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+|"
+        rf"(?:(?:{_ESCAPE})+|(?:{_REFERENCE})+|(?:{_JSON_ESCAPE})+|(?:{_MARKED})+|"
+        r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+|"
         f"[^\\x00-\\x7f{_stable_ranges()}]+)"
     )
     return re2.compile(f"{run}(?:[\\s\\S]{{0,32}}?{run}){{0,15}}", _OPTIONS)
@@ -447,6 +468,8 @@ def _ascii_unchanged(data: bytes) -> bool:
     if holds_percent_escape(data):
         return False
     if b"&" in data and _CHARACTER_REFERENCE.search(data) is not None:
+        return False
+    if b"\\" in data and _JSON_ESCAPES.search(data) is not None:
         return False
     return _CONTROL.search(data) is None
 
