@@ -33,6 +33,7 @@ from bastion.safety.inline_tags import join_tagged_words
 from bastion.safety.literal_prefix import first_match
 from bastion.safety.lookalikes import fold_lookalikes
 from bastion.safety.normalize import normalize
+from bastion.safety.spelt_words import spelt_clusters
 
 _CHUNK = 64 * 1024
 
@@ -63,7 +64,7 @@ def _stages(chunk: str, detector: LeakDetector, checker: ContentChecker, timed: 
         timed("leak: reported rules re-run", _all_matches, detector._compiled[index], encoded.data)
     timed("base64 + spelt runs", encoded.base64_runs)
     timed("leak: credentials in groups", detector._grouped_findings, norm, encoded, DecodeBudget())
-    timed(
+    encoded_found = timed(
         "leak: credentials inside base64/hex",
         detector._encoded_findings,
         norm,
@@ -71,13 +72,26 @@ def _stages(chunk: str, detector: LeakDetector, checker: ContentChecker, timed: 
         DecodeBudget(),
         0,
     )
+    # What the scan has found before it (a PEM key's body is not read again).
+    earlier = detector._pattern_findings(norm, encoded) + encoded_found
+    timed(
+        "leak: credentials cut by a wrap",
+        detector._wrapped_findings,
+        norm,
+        encoded,
+        DecodeBudget(),
+        earlier,
+    )
     sanitizer = checker.sanitizer
     folded = timed("lookalikes", fold_lookalikes, norm.text, encoded.data)
     read = encoded if folded is None else EncodedText(folded)
     joined = timed("inline tags", join_tagged_words, read)
     view = read if joined is None else joined.view
-    found = timed("injection: rule set", sanitizer._set.Match, view.data)
-    for index in sorted(found or ()):
+    found = set(timed("injection: rule set", sanitizer._set.Match, view.data) or ())
+    if sanitizer._spelt_trigger in found:
+        found.discard(sanitizer._spelt_trigger)
+        timed("injection: spelt words", _all_matches_of, spelt_clusters, view.data)
+    for index in sorted(found):
         regex, prefixes = sanitizer._regex(index), sanitizer._prefixes_of(index)
         timed("injection: reported rules re-run", first_match, regex, prefixes, view.data)
     turned = timed("injection: ROT13 translate", rot13, view.data)
@@ -92,8 +106,8 @@ def _all_matches(regex: Any, data: bytes) -> list[Any]:
     return list(regex.finditer(data))
 
 
-def _all_matches_of(find: Callable[[EncodedText], Any], encoded: EncodedText) -> list[Any]:
-    return list(find(encoded))
+def _all_matches_of(find: Callable[[Any], Any], text: Any) -> list[Any]:
+    return list(find(text))
 
 
 def main() -> None:

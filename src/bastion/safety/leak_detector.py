@@ -30,7 +30,7 @@ from bastion.safety.findings import Finding, LeakAction, Severity, preview_of, s
 from bastion.safety.leak_rules import DEFAULT_LEAK_RULES, LeakRule
 from bastion.safety.normalize import NormalizedText, holds_percent_escape, normalize
 from bastion.safety.rendered import rendered
-from bastion.safety.wrapped_lines import wrapped_tokens
+from bastion.safety.wrapped_lines import continues_a_token, wrapped_tokens
 
 __all__ = ["VAULT_SECRET_RULE", "LeakDetector", "LeakScan"]
 
@@ -294,10 +294,13 @@ class LeakDetector:
         and last line around it, and a finding that crosses a break is reported on the
         characters it spans, breaks included, as ``wrapped:<rule>``.
 
-        A public value's rule that found the token on its first line (``earlier``, ending at
-        the break) is not overridden by a reading on into the next line (``pk.eyJ…`` then
-        ``secret_access = …``). From a secret, the joined reading is kept, whatever found the
-        first part: the worst it does is redact the next line's first word too."""
+        Where a finding (``earlier``) ends at the break, the token on the first line may be
+        whole. If a format's rule found it and the next line begins with a word (no digit,
+        no capital inside: "Accept", "def"), the lines are not joined; a guess from a name
+        is not read on into such a word, and a public value's rule is not overridden by a
+        reading on into the next line (``pk.eyJ…`` then ``secret_access = …``). Otherwise
+        the joined reading is kept: a rule may have found a cut token's first part
+        (``sk_live_`` and 30 characters), and the rest of the key is the secret's too."""
         found: list[Finding] = []
         data = encoded.data
         for token in wrapped_tokens(data, encoded.line_breaks_in_tokens()):
@@ -309,6 +312,9 @@ class LeakDetector:
             ):
                 continue  # inside what is removed already (a PEM key's body)
             ended = [f for f in earlier if f.end == line_break]
+            goes_on = continues_a_token(data[slice(*token.pieces[1])])
+            if not goes_on and any(_base_rule(f.rule) not in _CONTEXT_GUESSES for f in ended):
+                continue  # a format's rule found it whole, and a word begins the next line
             before = _ascii_context(data, token.start)
             after = _ascii_context_after(data, token.end)
             kept = [*range(before, token.start), *token.characters(), *range(token.end, after)]
@@ -322,7 +328,7 @@ class LeakDetector:
                 for f in self._findings_in_characters(
                     norm, encoded, kept, window=window, kind="wrapped", budget=budget, decode=decode
                 )
-                if not any(_tail_of(first, f) for first in ended)
+                if not any(_tail_of(first, f, goes_on=goes_on) for first in ended)
             )
         return found
 
@@ -452,14 +458,18 @@ def _drop_contained(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
-def _tail_of(first: Finding, wrapped: Finding) -> bool:
-    """Whether ``wrapped`` (read across a break at which ``first`` ends) only reads on from a
-    value ``first``'s rule knows is public: the same rule's open-ended tail, or a guess from
-    a name. From a secret, reading on is kept: the rule may have matched a cut token's first
-    part (``sk_live_`` and 30 characters is enough), and the rest is the secret's too."""
-    if first.action is not LeakAction.WARN or not wrapped.start <= first.start < wrapped.end:
+def _tail_of(first: Finding, wrapped: Finding, *, goes_on: bool) -> bool:
+    """Whether ``wrapped`` (read across a break at which ``first`` ends) only reads on from
+    ``first``: from a value ``first``'s rule knows is public (its own open-ended tail, or a
+    guess from a name), or with the same rule into a word (``goes_on`` false: "Accept").
+    Otherwise reading on is kept: the rule may have matched a cut token's first part
+    (``sk_live_`` and 30 characters is enough), and the rest is the secret's too."""
+    if not wrapped.start <= first.start < wrapped.end:
         return False
-    return _base_rule(wrapped.rule) == _base_rule(first.rule) or _known_public(first, wrapped)
+    same_rule = _base_rule(wrapped.rule) == _base_rule(first.rule)
+    if first.action is LeakAction.WARN:
+        return same_rule or _known_public(first, wrapped)
+    return same_rule and not goes_on
 
 
 def _known_public(vendor: Finding, generic: Finding) -> bool:

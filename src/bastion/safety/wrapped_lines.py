@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-__all__ = ["JUNCTION", "WrappedToken", "breaks_next_to", "wrapped_tokens"]
+__all__ = ["JUNCTION", "WrappedToken", "breaks_next_to", "continues_a_token", "wrapped_tokens"]
 
 _TOKEN_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_=.-"
 _TOKEN = frozenset(_TOKEN_BYTES)
@@ -33,6 +33,7 @@ _MAX_LINES = 32  # lines one token is followed over (a PEM body has its own rule
 _MAX_TOKENS = 64  # wrapped tokens read in one text (then no more: bounded work)
 _NEAR = 3  # lines before a break, and after it, compared with the broken one
 _NEWLINE = ord("\n")
+_CONTINUATION_MARKS = frozenset(b"0123456789+/_=.-")  # "." inside: a JWT's parts
 # A break where a short token may be cut (an AWS key id's 20 characters, both parts shorter
 # than a base64 run): a part that holds two capitals or digits, then four token characters on
 # the next line. An alternative of the grouped-run pass, where it costs ~3 % of that pass;
@@ -96,6 +97,18 @@ def wrapped_tokens(data: bytes, breaks: Iterable[int]) -> Iterator[WrappedToken]
         found += 1
         if found == _MAX_TOKENS:
             return
+
+
+def continues_a_token(piece: bytes) -> bool:
+    """Whether ``piece`` (what follows a break) reads as the rest of a token rather than a
+    word: a digit or a joining mark in it, or capitals and small letters mixed after its
+    first letter. "Accept", "def", "Done." and "SUMMARY" do not; "dcTYooMQ", "7VFV6RISP6IX"
+    and "_adQssw5c" do."""
+    piece = piece.rstrip(b".")  # a full stop ends a sentence
+    if any(byte in _CONTINUATION_MARKS for byte in piece):
+        return True
+    rest = piece[1:]
+    return rest.upper() != rest and rest.lower() != rest
 
 
 def _break_at(data: bytes, at: int) -> int | None:
