@@ -8,6 +8,7 @@ keyword rule redacted the first part and showed the rest.
 from __future__ import annotations
 
 import base64
+import quopri
 import random
 import string
 
@@ -169,3 +170,18 @@ def test_a_guess_from_a_name_reads_on_into_a_token_tail_but_not_into_a_word(
     assert not [f for f in _fragments(value, 6) if f in scan.redacted.replace("\n", "")]
     whole = f"X-Api-Token: {value}\nAccept: */*\n"
     assert detector.scan(whole).redacted.endswith("\nAccept: */*\n")
+
+
+@pytest.mark.parametrize("name", ["github_fine_grained_pat", "stripe_secret_key", "jwt"])
+def test_a_token_in_quoted_printable_mail_is_read_across_its_soft_breaks(
+    detector: LeakDetector, name: str
+) -> None:
+    # Quoted-printable breaks lines longer than 76 characters with "=" at the end of each.
+    token = TOKENS[name]
+    body = f"Hi team,\n\nthe new deploy key is {token} - please rotate the old one.\n"
+    text = quopri.encodestring(body.encode()).decode()
+    assert "=\n" in text
+    scan = detector.scan(text)
+    assert scan.action in (LeakAction.BLOCK, LeakAction.REDACT)
+    shown = scan.redacted.replace("=\n", "")
+    assert not [f for f in _fragments(token) if f in shown], scan.findings

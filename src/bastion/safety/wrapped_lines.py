@@ -9,11 +9,12 @@ token is read with its line breaks taken out.
 Where a token may cross a line break is found from passes that run anyway: a break right
 after a base64 run, or right before one, with a token character on its other side
 (``…8fKq\\nZ2mB…``), and for tokens too short for a base64 run on either side, ``JUNCTION``,
-an alternative of the grouped-run pass. From there the token is followed back and on over token
-characters, across further breaks where a whole line is token characters as long as the
-first line (a JWT over three lines). A break is read as a wrap only where none of the three
-lines before it and after it is longer than the broken one (text wrapped at a column has
-none), so two lines that merely end and begin with token characters (``token: <key>`` above
+an alternative of the grouped-run pass. From there the token is followed back and on over
+token characters, across further breaks where a whole line is token characters as long as
+the first line (a JWT over three lines); the ``=`` that quoted-printable mail puts before the
+breaks it makes is left out. A break is read as a wrap only where none of the three lines
+before it and after it is longer than the broken one (text wrapped at a column has none), so
+two lines that merely end and begin with token characters (``token: <key>`` above
 ``secret_access = …``) are not joined. Ordinary text rarely has such a break anyway: prose
 and code lines end in punctuation or short words, or the next line is indented.
 """
@@ -49,6 +50,7 @@ JUNCTION = rb"(?:^|[^A-Za-z0-9+/_=.\-])%s*%s%s*%s%s*\r?\n%s{4}" % (
     _T,
 )
 _RETURN = ord("\r")
+_EQUALS = ord("=")
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,19 +145,27 @@ def _token_across(data: bytes, line_break: int) -> WrappedToken | None:
     width = line_break - (data.rfind(b"\n", 0, start) + 1)
     if _longer_line_near(data, line_break, width):
         return None  # text wrapped at this column has no longer line: this is a line's end
-    pieces = [(start, line_break)]
+    pieces = [(start, _soft_break(data, start, line_break))]
     while len(pieces) < _MAX_LINES:
         end = _run_end(data, at)
         if end == at:
             break  # the line after the break does not go on with the token
-        pieces.append((at, end))
         following = _break_at(data, end)
         if following is None or end - at != width:
+            pieces.append((at, end))
             break  # the token ends on this line
+        pieces.append((at, _soft_break(data, at, end)))
         at = _after_break(data, following)
     if len(pieces) < 2:
         return None
     return WrappedToken(tuple(pieces))
+
+
+def _soft_break(data: bytes, start: int, end: int) -> int:
+    """Where a token's piece on a line that ends at ``end`` stops: before a last ``=``, which
+    quoted-printable mail puts where it breaks a long line (a base64 key's padding cannot
+    stand in the middle of a token)."""
+    return end - 1 if end - 1 > start and data[end - 1] == _EQUALS else end
 
 
 def _run_start(data: bytes, end: int) -> int:
