@@ -477,6 +477,47 @@ def _json_escaped_samples(rng: random.Random) -> list[Sample]:
     return samples
 
 
+# Latin letters of a credential swapped for the Cyrillic ones that look the same, as a model
+# told to slip a key past a scanner writes it; and real Russian and Greek text with Latin
+# words and codes in it, which stays clean.
+_CYRILLIC_FOR = {
+    "a": "\u0430", "e": "\u0435", "o": "\u043e", "p": "\u0440", "c": "\u0441", "x": "\u0445",
+    "A": "\u0410", "B": "\u0412", "E": "\u0415", "K": "\u041a", "M": "\u041c", "H": "\u041d",
+    "O": "\u041e", "P": "\u0420", "C": "\u0421", "T": "\u0422", "X": "\u0425",
+}  # fmt: skip
+_LOOKALIKE_SEED = 8
+_LOOKALIKE_CARRIERS = (
+    "Here is the key you asked for: {e} (copy it as it is)",
+    "config updated, token={e}",
+)
+_OTHER_SCRIPT_TEXT = (
+    "Привет! Код заказа {code} отправлен, модель iPhone 15 Pro, ключ API выдаётся в кабинете.",
+    "Η ομάδα DevOps ανέβασε το release v2.{n}.1 στο GitHub χθες το βράδυ.",  # noqa: RUF001
+    "Встреча по проекту Atlas в 10:{n}, см. документ {code} и таблицу KPI.",
+)
+
+
+def _lookalike_samples(rng: random.Random) -> list[Sample]:
+    samples: list[Sample] = []
+    for family in ENCODED_FAMILIES:
+        for _ in range(8):
+            secret = TOKENS[family](rng)
+            places = [
+                i
+                for i in range(1, len(secret))
+                if secret[i] in _CYRILLIC_FOR and secret[i - 1].isalpha()
+            ]
+            for at in rng.sample(places, min(2, len(places))):
+                secret = secret[:at] + _CYRILLIC_FOR[secret[at]] + secret[at + 1 :]
+            text = rng.choice(_LOOKALIKE_CARRIERS).format(e=secret)
+            samples.append(Sample(text, secret, family, "lookalike"))
+    for _ in range(24):
+        code = f"{_s(rng, 'ABCDEFGH', 2)}-{rng.randint(1000, 9999)}"
+        text = rng.choice(_OTHER_SCRIPT_TEXT).format(code=code, n=rng.randint(10, 59))
+        samples.append(Sample(text, None, "other_script_text", "near_miss"))
+    return samples
+
+
 def build(seed: int = 1337, per_rule: int = 24) -> list[Sample]:
     rng = random.Random(seed)
     samples = _family_samples(TOKENS, SNIPPETS, rng, per_rule)
@@ -496,4 +537,5 @@ def build(seed: int = 1337, per_rule: int = 24) -> list[Sample]:
     samples += _url_encoded_password_samples(random.Random(seed + _URL_ENCODED_SEED))
     samples += _wrapped_samples(random.Random(seed + _WRAPPED_SEED))
     samples += _json_escaped_samples(random.Random(seed + _JSON_ESCAPED_SEED))
+    samples += _lookalike_samples(random.Random(seed + _LOOKALIKE_SEED))
     return samples

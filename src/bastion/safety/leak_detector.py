@@ -12,7 +12,9 @@ characters alone and reported as ``spaced:<rule>``; one written in groups (``AKI
 ...``) is found on its groups joined and reported as ``grouped:<rule>``; one with markup
 inside that shows as nothing (``AKIA**IOSF**...``, an HTML tag, a terminal escape) is found on
 the text as shown and reported as ``rendered:<rule>``; one cut by a line break where a long
-line was wrapped is found on its lines joined and reported as ``wrapped:<rule>``.
+line was wrapped is found on its lines joined and reported as ``wrapped:<rule>``; one with
+letters of another script that look Latin swapped in is found on them read as Latin and
+reported as ``lookalike:<rule>``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from bastion.safety.encoded_text import EncodedText
 from bastion.safety.exact_values import ExactValueMatcher
 from bastion.safety.findings import Finding, LeakAction, Severity, preview_of, strongest_action
 from bastion.safety.leak_rules import DEFAULT_LEAK_RULES, LeakRule
+from bastion.safety.lookalikes import fold_lookalikes
 from bastion.safety.normalize import NormalizedText, holds_percent_escape, normalize
 from bastion.safety.rendered import rendered
 from bastion.safety.wrapped_lines import continues_a_token, wrapped_tokens
@@ -147,6 +150,7 @@ class LeakDetector:
             as_given = NormalizedText(text, text, [], norm.original_encoded.data)
             findings += self._pattern_findings(as_given, norm.original_encoded, as_given=True)
         findings += self._rendered_findings(norm)
+        findings += self._lookalike_findings(norm, encoded)
         budget = DecodeBudget()
         findings += self._spelled_findings(norm, encoded, budget)
         findings += self._grouped_findings(norm, encoded, budget)
@@ -235,6 +239,19 @@ class LeakDetector:
                 for inner in inner_found
             )
         return found
+
+    def _lookalike_findings(self, norm: NormalizedText, encoded: EncodedText) -> list[Finding]:
+        """Credentials with letters of another script that look Latin swapped in (a Cyrillic
+        capital a for the ``A`` of ``AKIA``, a Greek kappa in a stored key): the rules and the
+        stored secrets run on the text with each such letter inside a Latin word read as the
+        letter it imitates (one character for one, so offsets hold), and each finding is
+        reported as ``lookalike:<rule>``. The fold is the one the sanitizer reads next."""
+        folded = fold_lookalikes(norm.text, encoded.data)
+        if folded is None:
+            return []
+        shown = EncodedText(folded)
+        inner = self._exact_findings(norm, shown) + self._pattern_findings(norm, shown)
+        return [replace(f, rule=f"lookalike:{f.rule}") for f in inner]
 
     def _spelled_findings(
         self, norm: NormalizedText, encoded: EncodedText, budget: DecodeBudget
