@@ -30,7 +30,7 @@ from bastion.safety.encoded_text import EncodedText
 from bastion.safety.exact_values import ExactValueMatcher
 from bastion.safety.findings import Finding, LeakAction, Severity, preview_of, strongest_action
 from bastion.safety.leak_rules import DEFAULT_LEAK_RULES, LeakRule
-from bastion.safety.lookalikes import fold_lookalikes
+from bastion.safety.lookalikes import fold_lookalikes, lookalike_words
 from bastion.safety.normalize import NormalizedText, holds_percent_escape, normalize
 from bastion.safety.rendered import rendered
 from bastion.safety.wrapped_lines import continues_a_token, wrapped_tokens
@@ -51,6 +51,13 @@ _MAX_GROUPED_READINGS = 512  # readings of grouped runs in one scan (then no mor
 # rule that knows the format is public (``token: pk.eyJ…``, Mapbox) overrides their guess.
 _CONTEXT_GUESSES = frozenset({"generic_secret_assignment", "password_assignment", "env_password"})
 _MAX_NESTING = 1  # base64 of base64 (or of hex) is peeled; deeper layers are not
+# Around a word with lookalike letters: the token it is part of (up to _MAX_TOKEN bytes either
+# way: a Dropbox token is ~1 KB), then this many bytes more (a keyword before a value); and
+# the windows read in one text (then no more: bounded work on a page of mixed script).
+_LOOKALIKE_CONTEXT = 256
+_MAX_TOKEN = 4096
+_TOKEN_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_=.-:%~"
+_MAX_LOOKALIKE_WINDOWS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,15 +250,30 @@ class LeakDetector:
     def _lookalike_findings(self, norm: NormalizedText, encoded: EncodedText) -> list[Finding]:
         """Credentials with letters of another script that look Latin swapped in (a Cyrillic
         capital a for the ``A`` of ``AKIA``, a Greek kappa in a stored key): the rules and the
-        stored secrets run on the text with each such letter inside a Latin word read as the
-        letter it imitates (one character for one, so offsets hold), and each finding is
-        reported as ``lookalike:<rule>``. The fold is the one the sanitizer reads next."""
+        stored secrets run on the text around each such word with the letters read as the ones
+        they imitate (one character for one, so offsets hold), and a finding that takes in a
+        changed word is reported as ``lookalike:<rule>``. The fold is the one the sanitizer
+        reads next; only ``_LOOKALIKE_CONTEXT`` bytes around the words are read again."""
         folded = fold_lookalikes(norm.text, encoded.data)
         if folded is None:
             return []
-        shown = EncodedText(folded)
-        inner = self._exact_findings(norm, shown) + self._pattern_findings(norm, shown)
-        return [replace(f, rule=f"lookalike:{f.rule}") for f in inner]
+        data = encoded.data
+        words = [encoded.span(s, e) for s, e in lookalike_words(data)]
+        found: list[Finding] = []
+        for start, end in _merged(_around(data, s, e) for s, e in lookalike_words(data))[
+            :_MAX_LOOKALIKE_WINDOWS
+        ]:
+            first, last = encoded.span(start, end)
+            window = folded[first:last]
+            inner_norm = NormalizedText(window, window, [])
+            inner_encoded = inner_norm.encoded
+            inner = self._exact_findings(inner_norm, inner_encoded)
+            inner += self._pattern_findings(inner_norm, inner_encoded)
+            for f in inner:
+                s, e = first + f.start, first + f.end
+                if any(s < word_end and e > word_start for word_start, word_end in words):
+                    found.append(self._reported_as("lookalike", f, norm, *norm.to_original(s, e)))
+        return found
 
     def _spelled_findings(
         self, norm: NormalizedText, encoded: EncodedText, budget: DecodeBudget
@@ -529,3 +551,24 @@ def redact_spans(text: str, findings: Iterable[Finding]) -> str:
         merged_start, merged_end, lead = start, end, finding
     parts += [text[cursor:merged_start], f"[REDACTED:{lead.rule}]", text[merged_end:]]
     return "".join(parts)
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans (in order of their starts) with those that touch or overlap made one."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _around(data: bytes, start: int, end: int) -> tuple[int, int]:
+    """The window read around the word at [start, end): the token it stands in, and
+    ``_LOOKALIKE_CONTEXT`` bytes on either side of that."""
+    left = data[max(0, start - _MAX_TOKEN) : start]
+    start -= len(left) - len(left.rstrip(_TOKEN_BYTES))
+    right = data[end : end + _MAX_TOKEN]
+    end += len(right) - len(right.lstrip(_TOKEN_BYTES))
+    return max(0, start - _LOOKALIKE_CONTEXT), min(len(data), end + _LOOKALIKE_CONTEXT)

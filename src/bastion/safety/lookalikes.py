@@ -18,7 +18,7 @@ from functools import cache
 
 import re2
 
-__all__ = ["fold_lookalikes"]
+__all__ = ["fold_lookalikes", "lookalike_words"]
 
 _CYRILLIC = {
     "A": "a", "VE": "b", "IE": "e", "IO": "e", "BYELORUSSIAN-UKRAINIAN I": "i", "YI": "i",
@@ -100,3 +100,10 @@ def _fold(data: bytes) -> str | None:
         return None
     pieces.append(data[cursor:].decode("utf-8", "replace"))
     return "".join(pieces)
+
+
+def lookalike_words(data: bytes) -> list[tuple[int, int]]:
+    """Byte spans of the words of ``data`` (UTF-8) that ``fold_lookalikes`` changes."""
+    if not any(lead in data for lead in _LEADS):
+        return []
+    return [match.span() for match in _mixed_word().finditer(data)]
