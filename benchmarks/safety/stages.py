@@ -30,6 +30,7 @@ from bastion.safety.encoded_leaks import DecodeBudget
 from bastion.safety.encoded_payloads import decoded_spans, rot13
 from bastion.safety.encoded_text import EncodedText
 from bastion.safety.inline_tags import join_tagged_words
+from bastion.safety.joined_words import joined_phrases
 from bastion.safety.literal_prefix import first_match
 from bastion.safety.lookalikes import fold_lookalikes
 from bastion.safety.normalize import normalize
@@ -89,8 +90,10 @@ def _stages(chunk: str, detector: LeakDetector, checker: ContentChecker, timed: 
     view = read if joined is None else joined.view
     found = set(timed("injection: rule set", sanitizer._set.Match, view.data) or ())
     if sanitizer._spelt_trigger in found:
-        found.discard(sanitizer._spelt_trigger)
         timed("injection: spelt words", _all_matches_of, spelt_clusters, view.data)
+    if sanitizer._joined_trigger in found:
+        timed("injection: joined words", _all_matches_of, joined_phrases, view.data)
+    found -= {sanitizer._spelt_trigger, sanitizer._joined_trigger}
     for index in sorted(found):
         regex, prefixes = sanitizer._regex(index), sanitizer._prefixes_of(index)
         timed("injection: reported rules re-run", first_match, regex, prefixes, view.data)

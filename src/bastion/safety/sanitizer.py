@@ -4,8 +4,9 @@ Layers, because no single one holds: phrase and structure rules on normalised te
 zero-width characters and fullwidth letters do not hide a phrase, nor inline HTML tags inside
 a word), the same English rules over the ROT13 of the text, decoding of base64/hex spans, of
 Unicode tag characters and of text spelt out a character at a time with a re-check of what
-they say, and a raised verdict when several medium signals appear together. The text handed
-on has invisible characters removed and chat-template tokens escaped.
+they say, phrases written as one identifier read with their words apart, and a raised verdict
+when several medium signals appear together. The text handed on has invisible characters
+removed and chat-template tokens escaped.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from bastion.safety.encoded_text import EncodedText
 from bastion.safety.findings import Severity
 from bastion.safety.injection_rules import DEFAULT_INJECTION_RULES, InjectionRule
 from bastion.safety.inline_tags import join_tagged_words
+from bastion.safety.joined_words import TRIGGER as JOINED_TRIGGER
+from bastion.safety.joined_words import joined_phrases
 from bastion.safety.literal_prefix import LiteralPrefixes, first_match
 from bastion.safety.lookalikes import fold_lookalikes
 from bastion.safety.normalize import NormalizedText, normalize, strip_invisible
@@ -104,9 +107,11 @@ class Sanitizer:
         self._compiled: dict[int, re2._Regexp] = {}
         self._as_written: dict[int, re2._Regexp] = {}
         self._prefixes: dict[int, LiteralPrefixes | None] = {}
-        # The set reports one more pattern, after the rules: words spelt out (spelt_words).
-        self._set = _compile_set([*self._patterns, SPELT_TRIGGER])
+        # The set reports two more patterns, after the rules: words spelt out (spelt_words)
+        # and a phrase written as one identifier (joined_words).
+        self._set = _compile_set([*self._patterns, SPELT_TRIGGER, JOINED_TRIGGER])
         self._spelt_trigger = len(self._patterns)
+        self._joined_trigger = self._spelt_trigger + 1
         self._core = tuple(i for i, r in enumerate(self._rules) if r.core)
         self._core_set = _compile_set(self._rules[i].pattern for i in self._core)
 
@@ -156,7 +161,8 @@ class Sanitizer:
         found: list[tuple[str, Severity, int, int]] = []
         hits = set(self._set.Match(view.data) or ())  # type: ignore[attr-defined]
         spelt_words = self._spelt_trigger in hits
-        hits.discard(self._spelt_trigger)
+        joined_words = self._joined_trigger in hits
+        hits -= {self._spelt_trigger, self._joined_trigger}
         for index in sorted(hits):
             rule = self._rules[index]
             match = first_match(self._regex(index), self._prefixes_of(index), view.data)
@@ -176,6 +182,11 @@ class Sanitizer:
                     spelt_runs.append((start, end))
             if spelt_words:
                 found += self._spelt_word_findings(view.data, to_chars, depth, spelt_runs)
+            if joined_words:
+                for start, end, words in joined_phrases(view.data):
+                    inner = self._detect(words, depth + 1)
+                    if any(sev.rank >= Severity.MEDIUM.rank for _, sev, _, _ in inner):
+                        found.append(("joined_instruction", Severity.HIGH, *to_chars(start, end)))
         return found
 
     def _spelt_word_findings(
