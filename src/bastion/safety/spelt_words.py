@@ -3,8 +3,9 @@
 ``ignore all previous i.n.s.t.r.u.c.t.i.o.n.s``, ``(i g n o r e) (a l l) (p r e v i o u s)``,
 ``i/g/n/o/r/e a:l:l``: each spelt word uses one separator of its own (a space, a punctuation
 mark, optionally with a space either side), words may differ, and brackets or quotes may wrap
-them. The spelt-run reading (``spaced_out_text``) needs one run of twelve characters or more
-with one separator; these are the short words and the mixed phrases it misses.
+them (they are left out of the reading). The spelt-run reading (``spaced_out_text``) needs
+one run of twelve characters or more with one separator; these are the short words and the
+mixed phrases it misses.
 
 One RE2 pass finds the spelt words, in text where a set pass has reported ``TRIGGER``. Words
 no more than ``_GAP`` bytes apart make a cluster; a cluster with a word of ``MIN_WORD``
@@ -48,6 +49,8 @@ def _spelt_word(characters: int) -> str:
 TRIGGER = _spelt_word(MIN_WORD)
 _SPELT_WORD = re2.compile(_spelt_word(3).encode())
 _FILLER_BETWEEN = re2.compile(rb"[\s()\[\]{}\"'<>]*")
+_OPENING = b"([{\"'<"
+_CLOSING = b")]}\"'>"
 _CHARACTER = re2.compile(rb"[A-Za-z0-9]")
 
 
@@ -81,11 +84,17 @@ def spelt_clusters(data: bytes) -> Iterator[SpeltCluster]:
             continue
         read += 1
         start, end = cluster[0][0], cluster[-1][1]
-        before = data[max(0, start - _CONTEXT) : start].decode("utf-8", "ignore")
+        before = data[max(0, start - _CONTEXT) : start].rstrip(_OPENING).decode("utf-8", "ignore")
         collapsed = _collapsed(data, cluster, letters)
-        after = data[end : end + _CONTEXT].decode("utf-8", "ignore")
+        after = data[end : end + _CONTEXT].lstrip(_CLOSING).decode("utf-8", "ignore")
         shown = (len(before), len(before) + len(collapsed))
         yield SpeltCluster(start, end, before + collapsed + after, shown)
+
+
+def _unwrapped(gap: bytes) -> bytes:
+    """``gap`` between two spelt words without the brackets and quotes that close the first
+    and open the second."""
+    return gap.lstrip(_CLOSING).rstrip(_OPENING)
 
 
 def _collapsed(data: bytes, cluster: list[tuple[int, int]], letters: list[list[bytes]]) -> str:
@@ -96,5 +105,6 @@ def _collapsed(data: bytes, cluster: list[tuple[int, int]], letters: list[list[b
         parts.append(b"".join(word))
         if i + 1 < len(cluster):
             gap = data[word_end : cluster[i + 1][0]]
-            parts.append(b" " if _FILLER_BETWEEN.fullmatch(gap) else gap)
+            # Brackets and quotes wrapping a spelt word go: ``(n/o/t) summarize "t.h.i.s"``.
+            parts.append(b" " if _FILLER_BETWEEN.fullmatch(gap) else _unwrapped(gap))
     return b"".join(parts).decode("utf-8", "ignore")
