@@ -5,11 +5,14 @@ A JSON key, a tool or function name, a CSS class: a model reads the words in it 
 in a sentence, but the phrase rules see one word (``_`` is a word character, so ``\\b`` does
 not fall between ``ignore`` and ``all``; a camel-cased phrase has no boundary at all). Such an
 identifier is read with its words apart (``_`` and ``.`` as spaces, a space before each
-capital that follows a small letter or digit) and the sanitizer runs its rules on that.
+capital that follows a small letter or digit, and before the last capital of an acronym
+that runs into a word: ``APIKeys``) and the sanitizer runs its rules on that.
 
-Only identifiers in which an override verb runs straight into a word a phrase goes on with
-(``TRIGGER``, one more pattern of the sanitizer's rule set, so other text pays nothing) are
-read, at most ``_MAX_IDENTIFIERS`` of them in one text.
+Identifiers are read if an override verb runs straight into a word a phrase goes on with
+(``ignore_all…``), or if they are as long as a sentence (six words or more, which names in
+code rarely are). ``TRIGGER`` is one more pattern of the sanitizer's rule set, so text with
+neither pays nothing; the identifiers found are read together, one sentence each, in one
+pass of the rules.
 """
 
 from __future__ import annotations
@@ -18,17 +21,24 @@ from collections.abc import Iterator
 
 import re2
 
-__all__ = ["TRIGGER", "joined_phrases"]
+__all__ = ["TRIGGER", "joined_phrases", "sentence_of"]
 
-TRIGGER = (
-    r"(?i)(?:ignore|disregard|forget|override|bypass|discard|reveal)[_.]?"
-    r"(?:previous|prior|above|earlier|all|any|every|your|the|system|my)"
+_VERB_FIRST = (
+    r"(?i:(?:ignore|disregard|forget|override|bypass|discard|reveal)[_.]?"
+    r"(?:previous|prior|above|earlier|all|any|every|your|the|system|my))"
 )
+# Six words or more, each of letters with a vowel in it (a random token's chunks mostly are
+# not): snake_case or dotted, or camelCase with a first word in either case.
+_WORD = r"[A-Za-z]*[aeiouyAEIOUY][A-Za-z]*"
+_HUMP = r"[A-Z][a-z]*[aeiouy][a-z]*"
+_SENTENCE_LONG = rf"{_WORD}(?:[_.]{_WORD}){{5,}}|(?:[a-z]+|{_HUMP})(?:{_HUMP}){{5,}}"
+TRIGGER = f"{_VERB_FIRST}|{_SENTENCE_LONG}"
 _TRIGGER = re2.compile(TRIGGER)
 _IDENTIFIER_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_."
 _MAX_IDENTIFIER = 512  # bytes read either side of the trigger
-_MAX_IDENTIFIERS = 32
-_HUMP = re2.compile(r"([a-z0-9])([A-Z])")
+_MAX_IDENTIFIERS = 64
+_HUMPS = re2.compile(r"([a-z0-9])([A-Z])")
+_ACRONYM = re2.compile(r"([A-Z]+)([A-Z][a-z])")  # "APIKeys": "API Keys"
 _JOINERS = str.maketrans("_.", "  ")
 
 
@@ -46,10 +56,23 @@ def joined_phrases(data: bytes) -> Iterator[tuple[int, int, str]]:
         end = match.end() + len(after) - len(after.lstrip(_IDENTIFIER_BYTES))
         reached = end
         identifier = data[start:end].decode("ascii").strip("._")
-        words = _HUMP.sub(r"\1 \2", identifier).translate(_JOINERS)
+        words = _HUMPS.sub(r"\1 \2", _ACRONYM.sub(r"\1 \2", identifier)).translate(_JOINERS)
         if " " not in words.strip():
             continue  # one word: the rules have read it as it is
         yield start, end, words
         read += 1
         if read == _MAX_IDENTIFIERS:
             return
+
+
+def sentence_of(phrases: list[tuple[int, int, str]]) -> tuple[str, list[int]]:
+    """The phrases' words as one text, one sentence each (a phrase rule does not read on past
+    a full stop), and where each phrase starts in it."""
+    starts: list[int] = []
+    pieces: list[str] = []
+    at = 0
+    for _, _, words in phrases:
+        starts.append(at)
+        pieces.append(words)
+        at += len(words) + 2
+    return ". ".join(pieces), starts

@@ -11,6 +11,7 @@ removed and chat-template tokens escaped.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -27,7 +28,7 @@ from bastion.safety.findings import Severity
 from bastion.safety.injection_rules import DEFAULT_INJECTION_RULES, InjectionRule
 from bastion.safety.inline_tags import join_tagged_words
 from bastion.safety.joined_words import TRIGGER as JOINED_TRIGGER
-from bastion.safety.joined_words import joined_phrases
+from bastion.safety.joined_words import joined_phrases, sentence_of
 from bastion.safety.literal_prefix import LiteralPrefixes, first_match
 from bastion.safety.lookalikes import fold_lookalikes
 from bastion.safety.normalize import NormalizedText, normalize, strip_invisible
@@ -183,10 +184,7 @@ class Sanitizer:
             if spelt_words:
                 found += self._spelt_word_findings(view.data, to_chars, depth, spelt_runs)
             if joined_words:
-                for start, end, words in joined_phrases(view.data):
-                    inner = self._detect(words, depth + 1)
-                    if any(sev.rank >= Severity.MEDIUM.rank for _, sev, _, _ in inner):
-                        found.append(("joined_instruction", Severity.HIGH, *to_chars(start, end)))
+                found += self._joined_word_findings(view.data, to_chars, depth)
         return found
 
     def _spelt_word_findings(
@@ -212,6 +210,25 @@ class Sanitizer:
                 for _, sev, s, e in inner
             ):
                 found.append(("spaced_instruction", Severity.HIGH, *span))
+        return found
+
+    def _joined_word_findings(
+        self, data: bytes, to_chars: Callable[[int, int], tuple[int, int]], depth: int
+    ) -> list[tuple[str, Severity, int, int]]:
+        """Phrases written as one identifier (``ignore_all_previous_instructions``), read
+        together with their words apart; each identifier a phrase is found in is reported."""
+        phrases = list(joined_phrases(data))
+        if not phrases:
+            return []
+        text, starts = sentence_of(phrases)
+        found: list[tuple[str, Severity, int, int]] = []
+        reported: set[int] = set()
+        for _, severity, s, _ in self._detect(text, depth + 1):
+            index = bisect_right(starts, s) - 1
+            if severity.rank >= Severity.MEDIUM.rank and index not in reported:
+                reported.add(index)
+                start, end, _ = phrases[index]
+                found.append(("joined_instruction", Severity.HIGH, *to_chars(start, end)))
         return found
 
     def _rendered_findings(self, raw: EncodedText) -> list[InjectionFinding]:
