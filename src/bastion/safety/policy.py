@@ -14,6 +14,11 @@ from bastion.safety.verdicts import Verdict
 
 __all__ = ["DEFAULT_POLICY_RULES", "PolicyEngine", "PolicyRule", "PolicyViolation"]
 
+# A DFA budget that holds on text that keeps changing (the default 8 MB filled and was rebuilt
+# over and over); states are built as text needs them.
+_SET_OPTIONS = re2.Options()
+_SET_OPTIONS.max_mem = 64 << 20
+
 C, H, M, L = Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW
 
 
@@ -109,7 +114,7 @@ class PolicyEngine:
                 active.append(r)
         self._rules = tuple(active)
         self._compiled = tuple(re2.compile(r.pattern) for r in active)
-        self._set = re2.Set.SearchSet()
+        self._set = re2.Set.SearchSet(_SET_OPTIONS)
         for r in active:
             self._set.Add(r.pattern)
         self._set.Compile()
