@@ -5,7 +5,7 @@ mixed text in 64 KiB calls, and prints each one's wall time per MB (the sum is m
 scanners' own total: some stages repeat work the scanners share). Timings are not stable to
 better than ~20 % on a shared machine; use ``instructions.py`` to compare two trees.
 
-    .venv/bin/python benchmarks/safety/stages.py [--repeat N]
+    .venv/bin/python benchmarks/safety/stages.py [--repeat N] [--size BYTES]
 """
 
 from __future__ import annotations
@@ -116,8 +116,10 @@ def _all_matches_of(find: Callable[[Any], Any], text: Any) -> list[Any]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
+    # Text that keeps changing shows what 1 MB read again hides: a DFA cache too small to hold.
+    parser.add_argument("--size", type=int, default=1_000_000, help="bytes of mixed text")
     args = parser.parse_args()
-    text = mixed_text(leak_corpus.build(), injection_corpus.build(), 1_000_000)
+    text = mixed_text(leak_corpus.build(), injection_corpus.build(), args.size)
     chunks = [text[i : i + _CHUNK] for i in range(0, len(text), _CHUNK)]
     megabytes = len(text.encode()) / 1e6
     detector, checker = LeakDetector(known_secrets=["a-stored-secret-1234"]), ContentChecker()
