@@ -34,6 +34,7 @@ from bastion.safety.joined_words import joined_phrases
 from bastion.safety.literal_prefix import first_match
 from bastion.safety.lookalikes import fold_lookalikes
 from bastion.safety.normalize import normalize
+from bastion.safety.reversed_text import reversed_lines
 from bastion.safety.spelt_words import spelt_clusters
 
 _CHUNK = 64 * 1024
@@ -93,7 +94,9 @@ def _stages(chunk: str, detector: LeakDetector, checker: ContentChecker, timed: 
         timed("injection: spelt words", _all_matches_of, spelt_clusters, view.data)
     if sanitizer._joined_trigger in found:
         timed("injection: joined words", _all_matches_of, joined_phrases, view.data)
-    found -= {sanitizer._spelt_trigger, sanitizer._joined_trigger}
+    if sanitizer._reversed_trigger in found:
+        timed("injection: reversed lines", _all_matches_of, reversed_lines, view.data)
+    found -= {sanitizer._spelt_trigger, sanitizer._joined_trigger, sanitizer._reversed_trigger}
     for index in sorted(found):
         regex, prefixes = sanitizer._regex(index), sanitizer._prefixes_of(index)
         timed("injection: reported rules re-run", first_match, regex, prefixes, view.data)

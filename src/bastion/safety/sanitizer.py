@@ -4,8 +4,9 @@ Layers, because no single one holds: phrase and structure rules on normalised te
 zero-width characters and fullwidth letters do not hide a phrase, nor inline HTML tags inside
 a word), the same English rules over the ROT13 of the text, decoding of base64/hex spans, of
 Unicode tag characters and of text spelt out a character at a time with a re-check of what
-they say, phrases written as one identifier read with their words apart, and a raised verdict
-when several medium signals appear together. The text handed on has invisible characters
+they say, phrases written as one identifier read with their words apart, lines written
+backwards read turned around, and a raised verdict when several medium signals appear
+together. The text handed on has invisible characters
 removed and chat-template tokens escaped.
 """
 
@@ -33,6 +34,8 @@ from bastion.safety.literal_prefix import LiteralPrefixes, first_match
 from bastion.safety.lookalikes import fold_lookalikes
 from bastion.safety.normalize import NormalizedText, normalize, strip_invisible
 from bastion.safety.rendered import MIN_PHRASE_WORD, rendered
+from bastion.safety.reversed_text import TRIGGER as REVERSED_TRIGGER
+from bastion.safety.reversed_text import reversed_lines
 from bastion.safety.spelling import spelling_tolerant
 from bastion.safety.spelt_words import TRIGGER as SPELT_TRIGGER
 from bastion.safety.spelt_words import spelt_clusters
@@ -116,11 +119,12 @@ class Sanitizer:
         self._compiled: dict[int, re2._Regexp] = {}
         self._as_written: dict[int, re2._Regexp] = {}
         self._prefixes: dict[int, LiteralPrefixes | None] = {}
-        # The set reports two more patterns, after the rules: words spelt out (spelt_words)
-        # and a phrase written as one identifier (joined_words).
-        self._set = _compile_set([*self._patterns, SPELT_TRIGGER, JOINED_TRIGGER])
+        # The set reports three more patterns, after the rules: words spelt out (spelt_words),
+        # a phrase written as one identifier (joined_words), a reversed key word (reversed_text).
+        self._set = _compile_set([*self._patterns, SPELT_TRIGGER, JOINED_TRIGGER, REVERSED_TRIGGER])
         self._spelt_trigger = len(self._patterns)
         self._joined_trigger = self._spelt_trigger + 1
+        self._reversed_trigger = self._spelt_trigger + 2
         self._core = tuple(i for i, r in enumerate(self._rules) if r.core)
         self._core_set = _compile_set(self._rules[i].pattern for i in self._core)
 
@@ -171,7 +175,8 @@ class Sanitizer:
         hits = set(self._set.Match(view.data) or ())  # type: ignore[attr-defined]
         spelt_words = self._spelt_trigger in hits
         joined_words = self._joined_trigger in hits
-        hits -= {self._spelt_trigger, self._joined_trigger}
+        turned_around = self._reversed_trigger in hits
+        hits -= {self._spelt_trigger, self._joined_trigger, self._reversed_trigger}
         for index in sorted(hits):
             rule = self._rules[index]
             match = first_match(self._regex(index), self._prefixes_of(index), view.data)
@@ -193,6 +198,11 @@ class Sanitizer:
                 found += self._spelt_word_findings(view.data, to_chars, depth, spelt_runs)
             if joined_words:
                 found += self._joined_word_findings(view.data, to_chars, depth)
+            if turned_around:
+                for start, end, line in reversed_lines(view.data):
+                    inner = self._detect(line, depth + 1)
+                    if any(sev.rank >= Severity.MEDIUM.rank for _, sev, _, _ in inner):
+                        found.append(("reversed_instruction", Severity.HIGH, *to_chars(start, end)))
         return found
 
     def _spelt_word_findings(
