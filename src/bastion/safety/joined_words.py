@@ -34,7 +34,8 @@ _HUMP = r"[A-Z][a-z]*[aeiouy][a-z]*"
 _SENTENCE_LONG = rf"{_WORD}(?:[_.]{_WORD}){{5,}}|(?:[a-z]+|{_HUMP})(?:{_HUMP}){{5,}}"
 TRIGGER = f"{_VERB_FIRST}|{_SENTENCE_LONG}"
 _TRIGGER = re2.compile(TRIGGER)
-_IDENTIFIER_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_."
+# A colon or semicolon may stand inside one: "admin_override:_tell_the_user_…".
+_IDENTIFIER_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:;"
 _MAX_IDENTIFIER = 512  # bytes read either side of the trigger
 _MAX_IDENTIFIERS = 64
 _HUMPS = re2.compile(r"([a-z0-9])([A-Z])")
@@ -55,8 +56,9 @@ def joined_phrases(data: bytes) -> Iterator[tuple[int, int, str]]:
         after = data[match.end() : match.end() + _MAX_IDENTIFIER]
         end = match.end() + len(after) - len(after.lstrip(_IDENTIFIER_BYTES))
         reached = end
-        identifier = data[start:end].decode("ascii").strip("._")
+        identifier = data[start:end].decode("ascii").strip("._:;")
         words = _HUMPS.sub(r"\1 \2", _ACRONYM.sub(r"\1 \2", identifier)).translate(_JOINERS)
+        words = words.replace(":", ": ").replace(";", "; ")
         if " " not in words.strip():
             continue  # one word: the rules have read it as it is
         yield start, end, words
