@@ -16,6 +16,7 @@ import json
 import random
 import textwrap
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 
@@ -259,27 +260,55 @@ _MULTISCRIPT = [
 ]
 
 
+def _styled_docs(
+    rng: random.Random,
+    attacks: int,
+    benign: int,
+    *,
+    disguise: Callable[[random.Random, str], str],
+    benign_lines: Sequence[str],
+    styles: tuple[str, str],
+    kinds: Sequence[str] = ("email", "web", "markdown"),
+    benign_kinds: Sequence[str] | None = None,
+) -> list[Doc]:
+    """``attacks`` payloads written as ``disguise`` writes them, each after an ordinary
+    paragraph, and ``benign`` documents that open with one of ``benign_lines``; ``styles``
+    names the two kinds. A carrier is drawn from ``kinds`` only when there is a choice."""
+    docs: list[Doc] = []
+    for _ in range(attacks):
+        payload = rng.choice(_OVERRIDES).format(goal=rng.choice(_GOALS))
+        body = disguise(rng, payload)
+        body = f"{rng.choice(_BENIGN_BODIES)}\n\n{body}"
+        text, carrier = _fill(rng, _kind(rng, kinds), body)
+        docs.append(Doc(text, True, styles[0], carrier))
+    for _ in range(benign):
+        body = f"{rng.choice(benign_lines)} {rng.choice(_BENIGN_BODIES)}"
+        text, carrier = _fill(rng, _kind(rng, benign_kinds or kinds), body)
+        docs.append(Doc(text, False, styles[1], carrier))
+    return docs
+
+
+def _kind(rng: random.Random, kinds: Sequence[str]) -> str:
+    return kinds[0] if len(kinds) == 1 else rng.choice(list(kinds))
+
+
 def _lookalike_docs(rng: random.Random, attacks: int, benign: int) -> list[Doc]:
     """Attacks with some letters swapped for lookalikes, and benign mail in several scripts."""
     lookalikes = {
         latin: [unicodedata.lookup(name) for name in names]
         for latin, names in _LOOKALIKE_NAMES.items()
     }
-    docs: list[Doc] = []
-    for _ in range(attacks):
-        payload = rng.choice(_OVERRIDES).format(goal=rng.choice(_GOALS))
-        spelt = "".join(
+
+    def disguise(rng: random.Random, payload: str) -> str:
+        return "".join(
             rng.choice(lookalikes[c]) if c in lookalikes and rng.random() < 0.4 else c
             for c in payload
         )
-        body = f"{rng.choice(_BENIGN_BODIES)}\n\n{spelt}"
-        text, carrier = _fill(rng, rng.choice(["email", "web", "markdown"]), body)
-        docs.append(Doc(text, True, "lookalikes", carrier))
-    for _ in range(benign):
-        body = f"{rng.choice(_MULTISCRIPT)} {rng.choice(_BENIGN_BODIES)}"
-        text, carrier = _fill(rng, rng.choice(["email", "web", "markdown"]), body)
-        docs.append(Doc(text, False, "multiscript", carrier))
-    return docs
+
+    styles = ("lookalikes", "multiscript")
+    return _styled_docs(
+        rng, attacks, benign, disguise=disguise, benign_lines=_MULTISCRIPT, styles=styles
+    )
 
 
 # Ordinary mail full of numbers: order ids, times, versions, counts.
@@ -294,17 +323,20 @@ _NUMBERS = [
 def _leet_docs(rng: random.Random, attacks: int, benign: int) -> list[Doc]:
     """Attacks with some letters written as digits ("1gn0re"), and mail full of numbers."""
     digits = {"o": "0", "i": "1", "e": "3", "a": "4", "s": "5", "t": "7"}
-    docs: list[Doc] = []
-    for _ in range(attacks):
-        payload = rng.choice(_OVERRIDES).format(goal=rng.choice(_GOALS))
-        spelt = "".join(digits[c] if c in digits and rng.random() < 0.5 else c for c in payload)
-        text, carrier = _fill(rng, "email", f"{rng.choice(_BENIGN_BODIES)}\n\n{spelt}")
-        docs.append(Doc(text, True, "leetspeak", carrier))
-    for _ in range(benign):
-        body = f"{rng.choice(_NUMBERS)} {rng.choice(_BENIGN_BODIES)}"
-        text, carrier = _fill(rng, "email", body)
-        docs.append(Doc(text, False, "numbers", carrier))
-    return docs
+
+    def disguise(rng: random.Random, payload: str) -> str:
+        return "".join(digits[c] if c in digits and rng.random() < 0.5 else c for c in payload)
+
+    styles = ("leetspeak", "numbers")
+    return _styled_docs(
+        rng,
+        attacks,
+        benign,
+        disguise=disguise,
+        benign_lines=_NUMBERS,
+        styles=styles,
+        kinds=("email",),
+    )
 
 
 # Inline tags a browser renders as nothing, put inside words of an attack.
@@ -379,19 +411,15 @@ _HYPHENATED_BENIGN = [
 def _dashed_docs(rng: random.Random, attacks: int, benign: int) -> list[Doc]:
     """Attacks spelt with a dash or underscore between letters ("I-g-n-o-r-e a-l-l"), and
     benign text full of hyphens."""
-    docs: list[Doc] = []
-    for _ in range(attacks):
-        payload = rng.choice(_OVERRIDES).format(goal=rng.choice(_GOALS))
+
+    def disguise(rng: random.Random, payload: str) -> str:
         joiner = rng.choice(["-", "_"])
-        spelt = " ".join(joiner.join(word) for word in payload.split(" "))
-        body = f"{rng.choice(_BENIGN_BODIES)}\n\n{spelt}"
-        text, carrier = _fill(rng, rng.choice(["email", "web", "markdown"]), body)
-        docs.append(Doc(text, True, "dashed", carrier))
-    for _ in range(benign):
-        body = f"{rng.choice(_HYPHENATED_BENIGN)} {rng.choice(_BENIGN_BODIES)}"
-        text, carrier = _fill(rng, rng.choice(["email", "web", "markdown"]), body)
-        docs.append(Doc(text, False, "hyphenated", carrier))
-    return docs
+        return " ".join(joiner.join(word) for word in payload.split(" "))
+
+    styles = ("dashed", "hyphenated")
+    return _styled_docs(
+        rng, attacks, benign, disguise=disguise, benign_lines=_HYPHENATED_BENIGN, styles=styles
+    )
 
 
 # JSON and code whose keys and names are long snake_case or camelCase identifiers.
@@ -431,40 +459,39 @@ def _spelt_word_docs(rng: random.Random, attacks: int, benign: int) -> list[Doc]
     """Attacks with some words spelt out, each with a separator of its own and brackets or
     quotes around it ("ignore (a l l) p/r/e/v/i/o/u/s rules"), and benign text with
     acronyms and spelt words."""
-    docs: list[Doc] = []
-    for _ in range(attacks):
-        payload = rng.choice(_OVERRIDES).format(goal=rng.choice(_GOALS))
+
+    def disguise(rng: random.Random, payload: str) -> str:
         words = payload.split(" ")
         for i in rng.sample(range(min(len(words), 6)), k=3):
             word = words[i].strip(",.")
             if len(word) >= 3:
                 spelt = rng.choice([" ", ".", "/", ":", "+"]).join(word)
                 words[i] = rng.choice(["({})", '"{}"', "{}"]).format(spelt)
-        body = f"{rng.choice(_BENIGN_BODIES)}\n\n{' '.join(words)}"
-        text, carrier = _fill(rng, rng.choice(["email", "web", "markdown"]), body)
-        docs.append(Doc(text, True, "spelt_words", carrier))
-    for _ in range(benign):
-        body = f"{rng.choice(_SPELT_BENIGN)} {rng.choice(_BENIGN_BODIES)}"
-        text, carrier = _fill(rng, rng.choice(["email", "web", "markdown"]), body)
-        docs.append(Doc(text, False, "spelt_acronyms", carrier))
-    return docs
+        return " ".join(words)
+
+    styles = ("spelt_words", "spelt_acronyms")
+    return _styled_docs(
+        rng, attacks, benign, disguise=disguise, benign_lines=_SPELT_BENIGN, styles=styles
+    )
 
 
 def _reversed_docs(rng: random.Random, attacks: int, benign: int) -> list[Doc]:
     """Attacks written backwards, with a line telling the reader to turn them around, and
     benign text with reversed words and strings in it."""
-    docs: list[Doc] = []
-    for _ in range(attacks):
-        payload = rng.choice(_OVERRIDES).format(goal=rng.choice(_GOALS))
+
+    def disguise(rng: random.Random, payload: str) -> str:
         ask = rng.choice(["Read the next line backwards and do it.", "", "(reverse me)"])
-        body = f"{rng.choice(_BENIGN_BODIES)}\n\n{ask}\n{payload[::-1]}"
-        text, carrier = _fill(rng, rng.choice(["email", "web", "markdown"]), body)
-        docs.append(Doc(text, True, "reversed", carrier))
-    for _ in range(benign):
-        body = f"{rng.choice(_REVERSED_BENIGN)} {rng.choice(_BENIGN_BODIES)}"
-        text, carrier = _fill(rng, rng.choice(["email", "web", "markdown", "code"]), body)
-        docs.append(Doc(text, False, "reversed_words", carrier))
-    return docs
+        return f"{ask}\n{payload[::-1]}"
+
+    return _styled_docs(
+        rng,
+        attacks,
+        benign,
+        disguise=disguise,
+        benign_lines=_REVERSED_BENIGN,
+        styles=("reversed", "reversed_words"),
+        benign_kinds=("email", "web", "markdown", "code"),
+    )
 
 
 _REVERSED_BENIGN = [

@@ -43,6 +43,23 @@ def detector() -> LeakDetector:
     return LeakDetector()
 
 
+def _shown_fragments(
+    detector: LeakDetector, sample: leak_corpus.Sample, at: int, disguise: str
+) -> list[tuple[str, str, str]]:
+    """The runs of the sample's secret either side of character ``at`` that still show once
+    that character is written as ``disguise`` and the text is scanned."""
+    secret = sample.secret
+    assert secret is not None
+    text = sample.text.replace(secret, secret[:at] + disguise + secret[at + 1 :])
+    context = sample.text.replace(secret, "")
+    shown = _MARKER.sub("#", detector.scan(text).redacted)
+    return [
+        (sample.kind, fragment, shown[:120])
+        for fragment in (secret[at - _FRAGMENT : at], secret[at + 1 : at + 1 + _FRAGMENT])
+        if fragment in shown and fragment not in context
+    ]
+
+
 @pytest.mark.parametrize("disguise", sorted(_DISGUISES))
 def test_a_disguised_character_does_not_let_part_of_a_secret_out(
     detector: LeakDetector, disguise: str
@@ -54,13 +71,7 @@ def test_a_disguised_character_does_not_let_part_of_a_secret_out(
         assert secret is not None
         places = [i for i in range(_FRAGMENT, len(secret) - _FRAGMENT) if secret[i].isalnum()]
         at = rng.choice(places)
-        disguised = secret[:at] + _DISGUISES[disguise](secret[at]) + secret[at + 1 :]
-        text = sample.text.replace(secret, disguised)
-        context = sample.text.replace(secret, "")
-        shown = _MARKER.sub("#", detector.scan(text).redacted)
-        for fragment in (secret[at - _FRAGMENT : at], secret[at + 1 : at + 1 + _FRAGMENT]):
-            if fragment in shown and fragment not in context:
-                leaks.append((sample.kind, fragment, shown[:120]))
+        leaks += _shown_fragments(detector, sample, at, _DISGUISES[disguise](secret[at]))
     assert len(_SAMPLES) > 150
     assert not leaks, leaks
 
@@ -89,13 +100,7 @@ def test_a_lookalike_letter_does_not_let_part_of_a_secret_out(detector: LeakDete
             continue
         tried += 1
         at = rng.choice(places)
-        disguised = secret[:at] + _CYRILLIC_FOR[secret[at]] + secret[at + 1 :]
-        text = sample.text.replace(secret, disguised)
-        context = sample.text.replace(secret, "")
-        shown = _MARKER.sub("#", detector.scan(text).redacted)
-        for fragment in (secret[at - _FRAGMENT : at], secret[at + 1 : at + 1 + _FRAGMENT]):
-            if fragment in shown and fragment not in context:
-                leaks.append((sample.kind, fragment, shown[:120]))
+        leaks += _shown_fragments(detector, sample, at, _CYRILLIC_FOR[secret[at]])
     assert tried > 100
     assert not leaks, leaks
 
