@@ -121,9 +121,10 @@ class EncodedText:
     def grouped_runs(self) -> Iterator[list[GroupedRun]]:
         """Credentials written in groups (``AKIA IOSF ODNN ...``, ``AKIA-IOSF-ODNN-...``,
         ``AKIA_IOSF_...``; see ``grouped_runs``), left to right, each as its readings, the
-        widest first. Spaced groups take a pass of their own; dashed ones are base64 runs
-        split at their dashes or underscores.
-        Found as they are read: a reader that stops early pays for no more."""
+        widest first. Spaced groups take a pass of their own (which also finds the breaks of
+        ``line_breaks_in_tokens``); dashed ones are base64 runs split at their dashes or
+        underscores. Read as they are asked for: a reader that stops early pays for no more
+        readings."""
         data = self.data
         spaced = (
             _readings_of(data, start, end, _separator(data, start, end))

@@ -258,11 +258,10 @@ class LeakDetector:
         if folded is None:
             return []
         data = encoded.data
-        words = [encoded.span(s, e) for s, e in lookalike_words(data)]
+        spans = lookalike_words(data)
+        words = [encoded.span(s, e) for s, e in spans]
         found: list[Finding] = []
-        for start, end in _merged(_around(data, s, e) for s, e in lookalike_words(data))[
-            :_MAX_LOOKALIKE_WINDOWS
-        ]:
+        for start, end in _merged(_around(data, s, e) for s, e in spans)[:_MAX_LOOKALIKE_WINDOWS]:
             first, last = encoded.span(start, end)
             window = folded[first:last]
             inner_norm = NormalizedText(window, window, [])
