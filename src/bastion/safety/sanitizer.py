@@ -5,15 +5,15 @@ zero-width characters and fullwidth letters do not hide a phrase, nor inline HTM
 a word), the same English rules over the ROT13 of the text, decoding of base64/hex spans, of
 Unicode tag characters and of text spelt out a character at a time with a re-check of what
 they say, phrases written as one identifier read with their words apart, lines written
-backwards read turned around, and a raised verdict when several medium signals appear
-together. The text handed on has invisible characters
-removed and chat-template tokens escaped.
+backwards read turned around, words cut by a quoted-printable soft break read whole, and a
+raised verdict when several medium signals appear together. The text handed on has invisible
+characters removed and chat-template tokens escaped.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 import re2
@@ -53,6 +53,7 @@ _ROLE_LINE = re2.compile(
     r"(?im)((?:^|[\r\x0b\x{85}\x{2028}\x{2029}])[ \t>*#\-]*)((?:system|assistant|developer)\s*:)"
 )
 _MANY_INVISIBLE = 3
+_MAX_SOFT_BREAKS = 32  # quoted-printable line pairs read in one text (then no more)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,36 +174,65 @@ class Sanitizer:
         view, to_chars = (read, read.span) if joined is None else (joined.view, joined.source_chars)
         found: list[tuple[str, Severity, int, int]] = []
         hits = set(self._set.Match(view.data) or ())  # type: ignore[attr-defined]
-        spelt_words = self._spelt_trigger in hits
-        joined_words = self._joined_trigger in hits
-        turned_around = self._reversed_trigger in hits
-        hits -= {self._spelt_trigger, self._joined_trigger, self._reversed_trigger}
-        for index in sorted(hits):
+        triggers = hits & {self._spelt_trigger, self._joined_trigger, self._reversed_trigger}
+        for index in sorted(hits - triggers):
             rule = self._rules[index]
             match = first_match(self._regex(index), self._prefixes_of(index), view.data)
             if match is not None:
                 found.append((rule.name, rule.severity, *to_chars(*match.span())))
         found += self._rot13_findings(view.data, to_chars)
         if depth < _MAX_DEPTH:
-            for start, end, _encoding, decoded in decoded_spans(encoded):
-                inner = self._detect(normalize(decoded, remember=False).text, depth + 1)
-                if any(sev.rank >= Severity.MEDIUM.rank for _, sev, _, _ in inner):
-                    found.append(("encoded_instruction", Severity.HIGH, start, end))
-            spelt_runs: list[tuple[int, int]] = []
-            for start, end, _encoding, spelt in spaced_out_text(encoded):
-                inner = self._detect(spelt, depth + 1)
-                if any(sev.rank >= Severity.MEDIUM.rank for _, sev, _, _ in inner):
-                    found.append(("spaced_instruction", Severity.HIGH, start, end))
-                    spelt_runs.append((start, end))
-            if spelt_words:
-                found += self._spelt_word_findings(view.data, to_chars, depth, spelt_runs)
-            if joined_words:
-                found += self._joined_word_findings(view.data, to_chars, depth)
-            if turned_around:
-                for start, end, line in reversed_lines(view.data):
-                    inner = self._detect(line, depth + 1)
-                    if any(sev.rank >= Severity.MEDIUM.rank for _, sev, _, _ in inner):
-                        found.append(("reversed_instruction", Severity.HIGH, *to_chars(start, end)))
+            found += self._derived_findings(encoded, view.data, to_chars, triggers, depth)
+        return found
+
+    def _derived_findings(
+        self,
+        encoded: EncodedText,
+        data: bytes,
+        to_chars: Callable[[int, int], tuple[int, int]],
+        triggers: set[int],
+        depth: int,
+    ) -> list[tuple[str, Severity, int, int]]:
+        """The text read again in the forms an instruction hides in: decoded (base64, hex),
+        spelt out, as identifiers, across soft line breaks, turned around. ``data`` is the
+        view the rules read (``to_chars`` maps it to the text); ``triggers`` are the set's
+        reports of where the last three readings may find something."""
+        found: list[tuple[str, Severity, int, int]] = []
+        for start, end, _encoding, decoded in decoded_spans(encoded):
+            inner = self._detect(normalize(decoded, remember=False).text, depth + 1)
+            if any(sev.rank >= Severity.MEDIUM.rank for _, sev, _, _ in inner):
+                found.append(("encoded_instruction", Severity.HIGH, start, end))
+        spelt_runs: list[tuple[int, int]] = []
+        for start, end, _encoding, spelt in spaced_out_text(encoded):
+            inner = self._detect(spelt, depth + 1)
+            if any(sev.rank >= Severity.MEDIUM.rank for _, sev, _, _ in inner):
+                found.append(("spaced_instruction", Severity.HIGH, start, end))
+                spelt_runs.append((start, end))
+        if self._spelt_trigger in triggers:
+            found += self._spelt_word_findings(data, to_chars, depth, spelt_runs)
+        if self._joined_trigger in triggers:
+            found += self._joined_word_findings(data, to_chars, depth)
+        if b"=\n" in data or b"=\r\n" in data:
+            soft = _soft_broken_lines(data)
+            found += self._read_again(soft, "quoted_printable_instruction", to_chars, depth)
+        if self._reversed_trigger in triggers:
+            turned = reversed_lines(data)
+            found += self._read_again(turned, "reversed_instruction", to_chars, depth)
+        return found
+
+    def _read_again(
+        self,
+        readings: Iterable[tuple[int, int, str]],
+        rule: str,
+        to_chars: Callable[[int, int], tuple[int, int]],
+        depth: int,
+    ) -> list[tuple[str, Severity, int, int]]:
+        """``rule`` on each reading's span (bytes of the view) whose text holds a phrase."""
+        found: list[tuple[str, Severity, int, int]] = []
+        for start, end, text in readings:
+            inner = self._detect(text, depth + 1)
+            if any(sev.rank >= Severity.MEDIUM.rank for _, sev, _, _ in inner):
+                found.append((rule, Severity.HIGH, *to_chars(start, end)))
         return found
 
     def _spelt_word_findings(
@@ -358,3 +388,23 @@ def _escape(text: str, *, escape_tokens: bool, escape_roles: bool) -> str:
 
 
 _CONTROL = re2.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _soft_broken_lines(data: bytes) -> Iterator[tuple[int, int, str]]:
+    """Words cut by a quoted-printable soft break (``instruc=`` at a line's end, ``tions`` on
+    the next: raw mail keeps its lines under 77 characters that way): byte spans of the two
+    lines, each with the lines joined as the mail reads. Found with ``bytes.find``: most text
+    has no ``=`` at a line's end, and what has (base64 padding, code) has few."""
+    read = 0
+    for soft_break in (b"=\n", b"=\r\n"):
+        at = data.find(soft_break)
+        while at >= 0 and read < _MAX_SOFT_BREAKS:
+            after = at + len(soft_break)
+            if data[at - 1 : at].isalpha() and data[after : after + 1].isalpha():
+                read += 1
+                start = data.rfind(b"\n", 0, at) + 1
+                end = data.find(b"\n", after)
+                end = len(data) if end < 0 else end
+                joined = data[start:at] + data[after:end]
+                yield start, end, joined.decode("utf-8", "replace")
+            at = data.find(soft_break, after)
