@@ -37,8 +37,8 @@ _NEWLINE = ord("\n")
 _CONTINUATION_MARKS = frozenset(b"0123456789+/_=.-")  # "." inside: a JWT's parts
 # A break where a short token may be cut (an AWS key id's 20 characters, both parts shorter
 # than a base64 run): a part that holds two capitals or digits, then four token characters on
-# the next line. An alternative of the grouped-run pass, where it costs ~3 % of that pass;
-# its own pass would cost as much as the whole grouped pass.
+# the next line. An alternative of the grouped-run pass, where it costs ~0.2 ms/MB (an eighth
+# of that pass); a pass of its own would cost ~1.4 ms/MB.
 _T = rb"[A-Za-z0-9+/_=.\-]"
 _UPPER_OR_DIGIT = rb"[A-Z0-9]"
 JUNCTION = rb"(?:^|[^A-Za-z0-9+/_=.\-])%s*%s%s*%s%s*\r?\n%s{4}" % (
