@@ -158,3 +158,18 @@ def test_grouped_runs_are_found_in_one_pass_with_their_lead() -> None:
     spans = {(data[run.start : run.groups], data[run.groups : run.end]) for run in readings}
     assert (b"key ", _grouped(AWS, 4, " ").encode()) in spans
     assert (b"key ", _grouped(AWS, 4, " ").encode() + b" ok") in spans
+
+
+@pytest.mark.parametrize("edge", ["\u65e5\u672c", "\u00e9", "\u0410", "\U0001f600"])
+def test_a_grouped_run_against_a_character_that_is_not_ascii_is_read(edge: str) -> None:
+    # RE2 reads the pattern's edge as one character, two to four bytes of UTF-8: trimming
+    # one byte left part of it in the reading, and the scan raised UnicodeDecodeError.
+    detector = LeakDetector()
+    for text in (
+        f"ignore a/b/c/d QUtJQUlP /{edge}AKIA",  # the case a fuzzer found
+        f"AKIA IOSF ODNN 7EXA MPLE{edge}",
+        f"{edge}AKIA IOSF ODNN 7EXA MPLE",
+    ):
+        scan = detector.scan(text)
+        if "IOSF" in text:
+            assert [f.rule for f in scan.findings] == ["grouped:aws_access_key"], text

@@ -88,9 +88,11 @@ def grouped_runs(data: bytes, start: int, end: int, separator: int) -> list[Grou
     first. Where a key begins and ends among words that line up with it is a guess: it is
     also read from later groups, and without up to two lowercase words at its end ("… XwPE
     from the dashboard")."""
-    if start < end and data[start] not in _GROUP_CHARACTERS:
-        start += 1  # the pattern's edges
-    if end > start and data[end - 1] not in _GROUP_CHARACTERS:
+    # The pattern's edges: one character each, which RE2 reads whole, so one that is not
+    # ASCII ("/日本", a Cyrillic letter) is two to four bytes, not one.
+    while start < end and data[start] not in _GROUP_CHARACTERS:
+        start += 1
+    while end > start and data[end - 1] not in _GROUP_CHARACTERS:
         end -= 1
     if end < len(data) and data[end] in _GROUP_CHARACTERS:
         end = data.rfind(bytes((separator,)), start, end)  # the last group was cut from a word
