@@ -298,3 +298,27 @@ async def test_nesting_deeper_than_the_limit_is_refused() -> None:
     assert result.refused
     assert "invoke_depth" in result.content
     assert tool.ran == []
+
+
+class _BrokenFilter:
+    """A filter with a bug that the content it reads sets off."""
+
+    def filter(self, call: object, output: ToolOutput, text: str) -> object:
+        raise UnicodeDecodeError("ascii", text.encode(), 0, 1, "a scanner bug")
+
+
+@pytest.mark.anyio
+async def test_a_filter_that_raises_withholds_the_output_and_the_turn_goes_on() -> None:
+    # Fail closed: the content is not handed on unscanned, and the call is a refusal the
+    # model can read, not an exception that ends the turn.
+    journal = Journal()
+    later = RecordingFilter(journal, "wrap")
+    dispatcher, recorder, _ = _dispatcher(journal, ScriptedTool(), filters=[_BrokenFilter(), later])
+    result = await dispatcher.call(_request('{"text": "AKIA secret-looking output"}'), CONTEXT)
+    assert result.refused
+    assert "AKIA" not in result.content
+    assert "safety filter failed" in result.content
+    assert result.tainted
+    assert "AKIA" not in "".join(later.seen)  # the next filter sees the notice, not the output
+    assert ("output_filter", "failed:UnicodeDecodeError") in recorder.records[0].decisions
+    assert recorder.records[0].error == "output_blocked"

@@ -35,6 +35,7 @@ from bastion.kernel.hooks import (
     CallGuard,
     CallRecord,
     CallRecorder,
+    FilteredOutput,
     GuardDecision,
     GuardVerdict,
     OutputFilter,
@@ -246,7 +247,7 @@ class Dispatcher:
             decisions.append(("output_cap", "truncated"))
         text, tainted, blocked = capped.text, call.spec.reads_outside_content, False
         for output_filter in self._filters:
-            filtered = output_filter.filter(call, output, text)
+            filtered = _filter_failing_closed(output_filter, call, output, text)
             text = filtered.text
             tainted = tainted or filtered.tainted
             blocked = blocked or filtered.blocked
@@ -342,3 +343,25 @@ class Dispatcher:
 def _conforms(dispatcher: Dispatcher) -> tuple[ToolPort, ToolInvoker]:
     """Never called: mypy checks here that the dispatcher satisfies both ports it serves."""
     return dispatcher, dispatcher
+
+
+_FILTER_FAILED = "[output withheld: the safety filter failed on it; nothing of it was shown]"
+
+
+def _filter_failing_closed(
+    output_filter: OutputFilter, call: ProposedCall, output: ToolOutput, text: str
+) -> FilteredOutput:
+    """``output_filter``'s verdict, or, if it raises, the output withheld: a scanner's bug that
+    hostile content can trigger must neither let the content through unscanned nor end the
+    turn. The error's kind is recorded with the call (its message may quote the content)."""
+    try:
+        return output_filter.filter(call, output, text)
+    except Exception as exc:  # any failure of a filter withholds the output
+        logger.exception(
+            "output filter %s failed on the output of %s: %s",
+            type(output_filter).__name__,
+            call.spec.name,
+            type(exc).__name__,
+        )
+        failed = ("output_filter", f"failed:{type(exc).__name__}")
+        return FilteredOutput(_FILTER_FAILED, tainted=True, blocked=True, decisions=(failed,))
