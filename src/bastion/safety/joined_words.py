@@ -21,6 +21,8 @@ from collections.abc import Iterator
 
 import re2
 
+from bastion.safety.byte_runs import run_end, run_start
+
 __all__ = ["TRIGGER", "joined_phrases", "sentence_of"]
 
 _VERB_FIRST = (
@@ -51,10 +53,8 @@ def joined_phrases(data: bytes) -> Iterator[tuple[int, int, str]]:
     for match in _TRIGGER.finditer(data):
         if match.start() < reached:
             continue  # inside the identifier read last
-        before = data[max(0, match.start() - _MAX_IDENTIFIER) : match.start()]
-        start = match.start() - (len(before) - len(before.rstrip(_IDENTIFIER_BYTES)))
-        after = data[match.end() : match.end() + _MAX_IDENTIFIER]
-        end = match.end() + len(after) - len(after.lstrip(_IDENTIFIER_BYTES))
+        start = run_start(data, match.start(), _IDENTIFIER_BYTES, _MAX_IDENTIFIER)
+        end = run_end(data, match.end(), _IDENTIFIER_BYTES, _MAX_IDENTIFIER)
         reached = end
         identifier = data[start:end].decode("ascii").strip("._:;")
         words = _HUMPS.sub(r"\1 \2", _ACRONYM.sub(r"\1 \2", identifier)).translate(_JOINERS)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 import re2
 
 from bastion.contracts.errors import ConfigError
+from bastion.safety import byte_runs
 from bastion.safety.encoded_leaks import DecodeBudget, decoded_candidates
 from bastion.safety.encoded_text import EncodedText
 from bastion.safety.exact_values import ExactValueMatcher
@@ -253,7 +254,8 @@ class LeakDetector:
         stored secrets run on the text around each such word with the letters read as the ones
         they imitate (one character for one, so offsets hold), and a finding that takes in a
         changed word is reported as ``lookalike:<rule>``. The fold is the one the sanitizer
-        reads next; only ``_LOOKALIKE_CONTEXT`` bytes around the words are read again."""
+        reads next; only the token around each word and ``_LOOKALIKE_CONTEXT`` bytes either
+        side of it are read again."""
         folded = fold_lookalikes(norm.text, encoded.data)
         if folded is None:
             return []
@@ -261,7 +263,8 @@ class LeakDetector:
         spans = lookalike_words(data)
         words = [encoded.span(s, e) for s, e in spans]
         found: list[Finding] = []
-        for start, end in _merged(_around(data, s, e) for s, e in spans)[:_MAX_LOOKALIKE_WINDOWS]:
+        windows = byte_runs.merged(_around(data, s, e) for s, e in spans)
+        for start, end in windows[:_MAX_LOOKALIKE_WINDOWS]:
             first, last = encoded.span(start, end)
             window = folded[first:last]
             inner_norm = NormalizedText(window, window, [])
@@ -552,22 +555,9 @@ def redact_spans(text: str, findings: Iterable[Finding]) -> str:
     return "".join(parts)
 
 
-def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans (in order of their starts) with those that touch or overlap made one."""
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
 def _around(data: bytes, start: int, end: int) -> tuple[int, int]:
     """The window read around the word at [start, end): the token it stands in, and
     ``_LOOKALIKE_CONTEXT`` bytes on either side of that."""
-    left = data[max(0, start - _MAX_TOKEN) : start]
-    start -= len(left) - len(left.rstrip(_TOKEN_BYTES))
-    right = data[end : end + _MAX_TOKEN]
-    end += len(right) - len(right.lstrip(_TOKEN_BYTES))
+    start = byte_runs.run_start(data, start, _TOKEN_BYTES, _MAX_TOKEN)
+    end = byte_runs.run_end(data, end, _TOKEN_BYTES, _MAX_TOKEN)
     return max(0, start - _LOOKALIKE_CONTEXT), min(len(data), end + _LOOKALIKE_CONTEXT)

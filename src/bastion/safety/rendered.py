@@ -32,6 +32,7 @@ from itertools import islice
 
 import re2
 
+from bastion.safety.byte_runs import merged
 from bastion.safety.encoded_text import EncodedText
 from bastion.safety.inline_tags import HIDDEN_ELEMENT, INLINE_TAGS, runs_inside_words
 from bastion.safety.removals import Removals, remove_spans
@@ -110,10 +111,10 @@ def rendered(
     spans += [(s, e) for s, e, word in markup.markers if word >= min_word]
     if not spans:
         return None
-    merged = _merged(sorted(spans)[:MAX_REMOVALS])
+    removed = merged(sorted(spans)[:MAX_REMOVALS])
     if not source.is_ascii:
-        merged = [source.span(start, end) for start, end in merged]
-    return RenderedText(remove_spans(source.text, merged), Removals.of(merged))
+        removed = [source.span(start, end) for start, end in removed]
+    return RenderedText(remove_spans(source.text, removed), Removals.of(removed))
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,15 +204,3 @@ def _positions(data: bytes, byte: int, limit: int) -> Iterator[int]:
         yield at
         limit -= 1
         at = data.find(byte, at + 1)
-
-
-def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Overlapping or touching spans as one."""
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            if end > merged[-1][1]:
-                merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged

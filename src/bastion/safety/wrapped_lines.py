@@ -24,12 +24,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from bastion.safety.byte_runs import run_end, run_start
+
 __all__ = ["JUNCTION", "WrappedToken", "breaks_next_to", "continues_a_token", "wrapped_tokens"]
 
 _TOKEN_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_=.-"
 _TOKEN = frozenset(_TOKEN_BYTES)
 _MAX_PART = 1024  # bytes of a token followed on one line (keys are shorter)
-_SHORT_READ = 96  # bytes read first when following a token (then up to _MAX_PART)
 _MAX_LINES = 32  # lines one token is followed over (a PEM body has its own rule)
 _MAX_TOKENS = 64  # wrapped tokens read in one text (then no more: bounded work)
 _NEAR = 3  # lines before a break, and after it, compared with the broken one
@@ -137,7 +138,7 @@ def _token_across(data: bytes, line_break: int) -> WrappedToken | None:
     at = _after_break(data, line_break)
     if line_break == 0 or at >= len(data) or data[at] not in _TOKEN:
         return None
-    start = _run_start(data, line_break)
+    start = run_start(data, line_break, _TOKEN_BYTES, _MAX_PART)
     if start == line_break:
         return None
     # The column it was wrapped at: a line the token fills goes on after its break only if
@@ -147,7 +148,7 @@ def _token_across(data: bytes, line_break: int) -> WrappedToken | None:
         return None  # text wrapped at this column has no longer line: this is a line's end
     pieces = [(start, _soft_break(data, start, line_break))]
     while len(pieces) < _MAX_LINES:
-        end = _run_end(data, at)
+        end = run_end(data, at, _TOKEN_BYTES, _MAX_PART)
         if end == at:
             break  # the line after the break does not go on with the token
         following = _break_at(data, end)
@@ -166,29 +167,6 @@ def _soft_break(data: bytes, start: int, end: int) -> int:
     quoted-printable mail puts where it breaks a long line (a base64 key's padding cannot
     stand in the middle of a token)."""
     return end - 1 if end - 1 > start and data[end - 1] == _EQUALS else end
-
-
-def _run_start(data: bytes, end: int) -> int:
-    """Where the run of token characters that ends at ``end`` starts (``_MAX_PART`` back at
-    most): read a short stretch first, as most runs are short."""
-    for reach in (_SHORT_READ, _MAX_PART):
-        floor = max(0, end - reach)
-        left = data[floor:end]
-        start = end - (len(left) - len(left.rstrip(_TOKEN_BYTES)))
-        if start > floor or floor == 0:
-            return start
-    return start
-
-
-def _run_end(data: bytes, start: int) -> int:
-    """Where the run of token characters that starts at ``start`` ends (``_MAX_PART`` on at
-    most)."""
-    for reach in (_SHORT_READ, _MAX_PART):
-        right = data[start : start + reach]
-        end = start + len(right) - len(right.lstrip(_TOKEN_BYTES))
-        if end < start + len(right) or len(right) < reach:
-            return end
-    return end
 
 
 def _longer_line_near(data: bytes, at: int, width: int) -> bool:
