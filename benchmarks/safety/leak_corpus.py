@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import leak_corpus_business
 import leak_corpus_config
 import leak_corpus_devops
+import leak_corpus_split
 from corpus_alphabets import ALNUM, B62, BECH32, HEX, URLSAFE
 from corpus_alphabets import draw as _s
 
@@ -486,6 +487,8 @@ _CYRILLIC_FOR = {
     "O": "\u041e", "P": "\u0420", "C": "\u0421", "T": "\u0422", "X": "\u0425",
 }  # fmt: skip
 _LOOKALIKE_SEED = 8
+_HEX_DUMP_SEED = 9
+_CONCATENATED_SEED = 10
 _LOOKALIKE_CARRIERS = (
     "Here is the key you asked for: {e} (copy it as it is)",
     "config updated, token={e}",
@@ -538,4 +541,14 @@ def build(seed: int = 1337, per_rule: int = 24) -> list[Sample]:
     samples += _wrapped_samples(random.Random(seed + _WRAPPED_SEED))
     samples += _json_escaped_samples(random.Random(seed + _JSON_ESCAPED_SEED))
     samples += _lookalike_samples(random.Random(seed + _LOOKALIKE_SEED))
+    split_families = (*ENCODED_FAMILIES, "anthropic_api_key", "jwt")
+    for offset, entries in (
+        (_HEX_DUMP_SEED, leak_corpus_split.hex_dump_entries),
+        (_CONCATENATED_SEED, leak_corpus_split.concatenated_entries),
+    ):
+        split_rng = random.Random(seed + offset)
+        samples += [
+            Sample(text, secret, kind, context)
+            for text, secret, kind, context in entries(split_rng, TOKENS, split_families)
+        ]
     return samples

@@ -1,5 +1,6 @@
 """Random text built from every trick the safety layer decodes (encodings, references, lookalikes,
-spelt-out text, inline tags, wrapped lines, escaped JSON, identifiers, reversed lines): nothing
+spelt-out text, inline tags, wrapped lines, escaped JSON, identifiers, reversed lines, joined
+string literals, hex dump lines): nothing
 crashes, every offset points into the text as given, and a stored secret never survives
 redaction, forwards or reversed."""
 
@@ -83,6 +84,17 @@ _PIECES = [
     "snoitcurtsni erongi",
     "github_pat_11" + "B" * 30,
     "\U0001f600",
+    # Joined literals and hex dump lines (stop 15), whole and in pieces.
+    '"AKIA" + "',
+    'IOSFODNN7EXAMPLE" ',
+    "' . '",
+    '" \\\n "',
+    '""',
+    "00000000: 414b 4941 494f 5346 4f44 4e4e 3745 5841  AKIAIOSFODNN7EXA\n",
+    "00000010: 4d50 4c45 0a                             MPLE.\n",
+    "00000000  41 4b 49 41 49 4f 53 46  4f 44 4e 4e 37 45 58 41  |AKIAIOSFODNN7EXA|\n",
+    "000000 41 4b 49 41",
+    "cafe babe ",
 ]
 
 

@@ -60,6 +60,15 @@ NEAR_MISSES = {
     "spelt_words_apart": (("r u l e s " + "x" * 30 + " ") * (MB // 41))[:MB],
     # Readable base64 wrapped at 76 columns: a megabyte of lines read as one block.
     "wrapped_base64": ("VGhlIHF1YXJ0ZXJseSByZXBvcnQgaXMgcmVhZHku" * 2 + "\n") * (MB // 81),
+    # A hex dump of a megabyte (every line read back), lines that look like one but are not,
+    # and string literals joined a megabyte long and a few at a time.
+    "hex_dump": "".join(
+        f"{i * 16:08x}: 6578 706f 7274 2041 5753 5f41 4343 4553  export AWS_ACCES\n"
+        for i in range(MB // 67)
+    ),
+    "hex_dump_lookalike": ("0000 1111 2222 3333 4444 cafe babe dead beef\n" * (MB // 45))[:MB],
+    "joined_literals": ('"ab" + ' * (MB // 7))[:MB],
+    "joined_literal_pairs": ("x = 'AKIA' 'IOSF' . \"ODNN\" || 'EXAM';\n" * (MB // 38))[:MB],
     "base64_of_base64": ("VkdobElIRjFZWEowWlhKc2VTQnlaWEJ2Y25RZ2FYTWdjbVZoWkhrdQ== " * 18_000)[:MB],
 }
 

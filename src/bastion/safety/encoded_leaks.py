@@ -166,14 +166,15 @@ def _candidate_spans(text: EncodedText) -> Iterator[tuple[int, int]]:
 
 def decoded_candidates(text: EncodedText, budget: DecodeBudget) -> Iterator[DecodedCandidate]:
     """Spans of ``text`` that decode (base64 or hex) to printable text: each run, then each
-    block of wrapped lines read as one (``EncodedText.wrapped_blocks``)."""
+    block of wrapped lines read as one (``EncodedText.wrapped_blocks``: base64 as ``base64``
+    writes it, hex as ``xxd -p`` does)."""
     yield from _run_candidates(text, budget)
     for start, end, joined in text.wrapped_blocks():
         if budget.spent:
             return
-        decoded = _readable(_base64(budget.take(joined)))
+        decoded = _decode(joined, budget)
         if decoded is not None:
-            yield DecodedCandidate(*text.span(start, end), "base64", decoded)
+            yield DecodedCandidate(*text.span(start, end), *decoded)
 
 
 def _run_candidates(text: EncodedText, budget: DecodeBudget) -> Iterator[DecodedCandidate]:

@@ -14,12 +14,16 @@ inside that shows as nothing (``AKIA**IOSF**...``, an HTML tag, a terminal escap
 the text as shown and reported as ``rendered:<rule>``; one cut by a line break where a long
 line was wrapped is found on its lines joined and reported as ``wrapped:<rule>``; one with
 letters of another script that look Latin swapped in is found on them read as Latin and
-reported as ``lookalike:<rule>``.
+reported as ``lookalike:<rule>``; one split over string literals that code joins again
+(``"AKIA" + "…"``) is found on their contents joined and reported as ``concatenated:<rule>``;
+one in a file shown as a hex dump is found on the bytes the dump shows and reported, over
+both of its columns, as ``hexdump:<rule>``. The last two readings are triggered by patterns
+in the rules' set, so text without joined literals or dump lines pays nothing for them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import re2
@@ -30,10 +34,14 @@ from bastion.safety.encoded_leaks import DecodeBudget, decoded_candidates
 from bastion.safety.encoded_text import EncodedText
 from bastion.safety.exact_values import ExactValueMatcher
 from bastion.safety.findings import Finding, LeakAction, Severity, preview_of, strongest_action
+from bastion.safety.hex_dumps import TRIGGER as DUMP_TRIGGER
+from bastion.safety.hex_dumps import dump_blocks
 from bastion.safety.leak_rules import DEFAULT_LEAK_RULES, LeakRule
 from bastion.safety.lookalikes import fold_lookalikes, lookalike_words
 from bastion.safety.normalize import NormalizedText, holds_percent_escape, normalize
 from bastion.safety.rendered import rendered
+from bastion.safety.string_literals import TRIGGER as LITERALS_TRIGGER
+from bastion.safety.string_literals import literal_runs
 from bastion.safety.wrapped_lines import continues_a_token, wrapped_tokens
 
 __all__ = ["VAULT_SECRET_RULE", "LeakDetector", "LeakScan"]
@@ -114,7 +122,9 @@ class LeakDetector:
         )
         self._rules = tuple(active)
         self._compiled = tuple(re2.compile(r.pattern, _OPTIONS) for r in active)
-        self._prefilter = _rule_set(r.pattern for r in active)
+        # The rules' set also holds the triggers of readings that only some texts need.
+        self._prefilter = _rule_set([*(r.pattern for r in active), LITERALS_TRIGGER, DUMP_TRIGGER])
+        self._literals_trigger, self._dump_trigger = len(active), len(active) + 1
         # The rules also read on the text as given, and their set (a few URL rules).
         self._as_given = tuple(i for i, r in enumerate(active) if r.as_given)
         self._as_given_set = _rule_set(active[i].pattern for i in self._as_given)
@@ -150,8 +160,9 @@ class LeakDetector:
     def _scan(self, text: str) -> LeakScan:
         norm = normalize(text)
         encoded = norm.encoded
+        hits = set(self._prefilter.Match(encoded.data) or ())
         findings = self._exact_findings(norm, encoded)
-        findings += self._pattern_findings(norm, encoded)
+        findings += self._pattern_findings(norm, encoded, hits=hits)
         if norm.changed and holds_percent_escape(norm.original_encoded.data):
             # The text as given too: percent-encoding is how a URL spells a password's "@"
             # or "/" (postgresql://app:S3cr%40t@db), and decoded, the password ends early.
@@ -163,6 +174,10 @@ class LeakDetector:
         findings += self._spelled_findings(norm, encoded, budget)
         findings += self._grouped_findings(norm, encoded, budget)
         findings += self._encoded_findings(norm, encoded, budget, 0)
+        if self._literals_trigger in hits:
+            findings += self._concatenated_findings(norm, encoded, budget)
+        if self._dump_trigger in hits:
+            findings += self._dumped_findings(norm, encoded, budget)
         findings += self._wrapped_findings(norm, encoded, budget, findings)
         kept = _drop_contained(findings)
         return LeakScan(
@@ -195,17 +210,22 @@ class LeakDetector:
         ]
 
     def _pattern_findings(
-        self, norm: NormalizedText, encoded: EncodedText, *, as_given: bool = False
+        self,
+        norm: NormalizedText,
+        encoded: EncodedText,
+        *,
+        as_given: bool = False,
+        hits: set[int] | None = None,
     ) -> list[Finding]:
-        """Findings of every rule, or with ``as_given`` of the rules read on undecoded text."""
+        """Findings of every rule, or with ``as_given`` of the rules read on undecoded text;
+        ``hits`` is what the rules' set reported on ``encoded`` if it has run already."""
         if as_given:
-            hits = [self._as_given[i] for i in self._as_given_set.Match(encoded.data) or ()]
-        else:
-            hits = self._prefilter.Match(encoded.data) or []
-        if not hits:
-            return []
+            hits = {self._as_given[i] for i in self._as_given_set.Match(encoded.data) or ()}
+        elif hits is None:
+            hits = set(self._prefilter.Match(encoded.data) or ())
+        rules = len(self._rules)
         found: list[Finding] = []
-        for index in sorted(hits):
+        for index in sorted(i for i in hits if i < rules):
             leak_rule = self._rules[index]
             for match in self._compiled[index].finditer(encoded.data):
                 raw = match.group(leak_rule.group)
@@ -373,6 +393,37 @@ class LeakDetector:
             )
         return found
 
+    def _concatenated_findings(
+        self, norm: NormalizedText, encoded: EncodedText, budget: DecodeBudget
+    ) -> list[Finding]:
+        """Credentials split over string literals that code joins again (``"AKIAIOSF" +
+        "ODNN7EXAMPLE"``, Python's literals side by side): the rules
+        run on the literals' contents joined, with the rest of the first and last line around
+        them (``api_key = "`` before), and a finding that takes in more than one literal is
+        reported on the characters it spans, quotes and operators included, as
+        ``concatenated:<rule>``."""
+        found: list[Finding] = []
+        data = encoded.data
+        for run in literal_runs(data):
+            if not data[run.start : run.end].isascii():
+                continue  # a key is ASCII; the context reads stop at other text anyway
+            kept = list(range(_ascii_context(data, run.start), run.contents[0][0]))
+            joins: list[int] = []
+            for start, end in run.contents:
+                joins.append(len(kept))
+                kept += range(start, end)
+            kept += range(run.contents[-1][1], _ascii_context_after(data, run.end))
+            found += self._findings_in_characters(
+                norm,
+                encoded,
+                kept,
+                window=(0, len(kept)),
+                kind="concatenated",
+                budget=budget,
+                crossing=joins[1:],
+            )
+        return found
+
     def _findings_in_characters(
         self,
         norm: NormalizedText,
@@ -383,23 +434,80 @@ class LeakDetector:
         kind: str,
         budget: DecodeBudget,
         decode: bool = True,
+        crossing: Sequence[int] = (),
     ) -> list[Finding]:
         """The rules' findings (encoded credentials too, if ``decode``) on the ASCII bytes at
-        offsets ``kept`` read as one text, those that reach into ``window`` of it, reported on
-        the span of the original text they cover as ``<kind>:<rule>``."""
+        offsets ``kept`` read as one text, those that reach into ``window`` of it (and, given
+        ``crossing``, take in one of those places of it and what is before), reported on the
+        span of the original text they cover as ``<kind>:<rule>``."""
         data = encoded.data
-        bare = bytes(data[i] for i in kept).decode("ascii")
-        inner_norm = normalize(bare, remember=False)
+        return self._findings_in_reading(
+            norm,
+            encoded,
+            bytes(data[i] for i in kept).decode("ascii"),
+            lambda first, last: (kept[first], kept[last] + 1),
+            window=window,
+            kind=kind,
+            budget=budget,
+            decode=decode,
+            crossing=crossing,
+        )
+
+    def _findings_in_reading(
+        self,
+        norm: NormalizedText,
+        encoded: EncodedText,
+        reading: str,
+        locate: Callable[[int, int], tuple[int, int]],
+        *,
+        window: tuple[int, int],
+        kind: str,
+        budget: DecodeBudget,
+        decode: bool = True,
+        crossing: Sequence[int] = (),
+        exact: bool = False,
+    ) -> list[Finding]:
+        """What ``_findings_in_characters`` says, for any text read out of ``encoded``:
+        ``locate(first, last)`` is the span of ``encoded.data`` its characters ``first`` to
+        ``last`` (inclusive) stand for; with ``exact``, stored secrets are looked for too."""
+        inner_norm = normalize(reading, remember=False)
         inner_encoded = inner_norm.encoded
         inner_found = self._pattern_findings(inner_norm, inner_encoded)
+        if exact:
+            inner_found += self._exact_findings(inner_norm, inner_encoded)
         if decode:
             inner_found += self._encoded_findings(inner_norm, inner_encoded, budget, 0)
         found: list[Finding] = []
         for inner in inner_found:
             if inner.end <= window[0] or inner.start >= window[1]:
                 continue
-            start, end = norm.to_original(*encoded.span(kept[inner.start], kept[inner.end - 1] + 1))
+            if crossing and not any(inner.start < at < inner.end for at in crossing):
+                continue
+            start, end = norm.to_original(*encoded.span(*locate(inner.start, inner.end - 1)))
             found.append(self._reported_as(kind, inner, norm, start, end))
+        return found
+
+    def _dumped_findings(
+        self, norm: NormalizedText, encoded: EncodedText, budget: DecodeBudget
+    ) -> list[Finding]:
+        """Credentials in a file shown as a hex dump (``xxd``, ``hexdump -C``, ``od``), where
+        each line holds a piece of the key in hex and again in the printable column: the rules
+        and the stored secrets run on the bytes the dump shows, and a finding is reported on
+        the dump from its first byte's hex pair to its last byte's character (every piece of
+        the key in either column) as ``hexdump:<rule>``."""
+        found: list[Finding] = []
+        for block in dump_blocks(encoded.data, max(budget.chars, 0)):
+            budget.take(block.text.encode())
+            found += self._findings_in_reading(
+                norm,
+                encoded,
+                block.text,
+                block.locate,
+                window=(0, len(block.text)),
+                kind="hexdump",
+                budget=budget,
+                exact=True,
+            )
         return found
 
     def _reported_as(

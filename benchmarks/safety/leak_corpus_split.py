@@ -1,0 +1,169 @@
+"""Leak corpus: credentials split by how they are shown, and ordinary text shown the same way.
+
+A file with a key in it shown as a hex dump (``xxd``, ``hexdump -C``, ``od``), where each line
+holds a piece of the key twice; and a key split over string literals that code joins again
+(``"ghp_" + "…"``). Each sample is (text, the span of it that shows the secret, or None for a
+near-miss, kind, context); ``leak_corpus`` makes them samples.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+from corpus_alphabets import ALNUM, HEX
+from corpus_alphabets import draw as _s
+
+Entry = tuple[str, str | None, str, str]
+
+_FILES = (
+    "# service settings\nexport {name}={s}\nexport REGION=eu-west-1\n",
+    '{{\n  "service": "billing",\n  "credentials": {{"token": "{s}"}},\n  "retries": 3\n}}\n',
+    "[default]\nendpoint = https://api.example.com\nkey = {s}\ntimeout = 30\n",
+)
+
+
+def _shown(chunk: bytes) -> str:
+    return "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
+
+
+def _xxd(data: bytes, group: int, columns: int) -> tuple[str, list[int], list[int]]:
+    """The dump, and per byte where its hex pair and its column character are."""
+    lines: list[str] = []
+    pairs: list[int] = []
+    chars: list[int] = []
+    at = 0
+    for offset in range(0, len(data), columns):
+        chunk = data[offset : offset + columns]
+        line = f"{offset:08x}: "
+        for i in range(0, len(chunk), group):
+            if i:
+                line += " "
+            for b in chunk[i : i + group]:
+                pairs.append(at + len(line))
+                line += f"{b:02x}"
+        line = line.ljust(10 + columns * 2 + columns // group - 1) + "  "
+        chars += [at + len(line) + i for i in range(len(chunk))]
+        line += _shown(chunk)
+        lines.append(line)
+        at += len(line) + 1
+    return "\n".join(lines) + "\n", pairs, chars
+
+
+def _hexdump_c(data: bytes) -> tuple[str, list[int], list[int]]:
+    lines: list[str] = []
+    pairs: list[int] = []
+    chars: list[int] = []
+    at = 0
+    for offset in range(0, len(data), 16):
+        chunk = data[offset : offset + 16]
+        line = f"{offset:08x}  "
+        for i, b in enumerate(chunk):
+            pairs.append(at + len(line))
+            line += f"{b:02x} " + (" " if i == 7 else "")
+        line = line.ljust(60) + "|"
+        chars += [at + len(line) + i for i in range(len(chunk))]
+        line += _shown(chunk) + "|"
+        lines.append(line)
+        at += len(line) + 1
+    return "\n".join([*lines, f"{len(data):08x}"]) + "\n", pairs, chars
+
+
+def _od(data: bytes) -> tuple[str, list[int], list[int]]:
+    lines: list[str] = []
+    pairs: list[int] = []
+    chars: list[int] = []
+    at = 0
+    for offset in range(0, len(data), 16):
+        chunk = data[offset : offset + 16]
+        line = f"{offset:06x}"
+        for b in chunk:
+            line += " "
+            pairs.append(at + len(line))
+            line += f"{b:02x}"
+        line = line.ljust(56) + ">"
+        chars += [at + len(line) + i for i in range(len(chunk))]
+        line += _shown(chunk) + "<"
+        lines.append(line)
+        at += len(line) + 1
+    return "\n".join(lines) + "\n", pairs, chars
+
+
+DUMPERS: dict[str, Callable[[bytes], tuple[str, list[int], list[int]]]] = {
+    "xxd": lambda data: _xxd(data, 2, 16),
+    "xxd -g1 -c32": lambda data: _xxd(data, 1, 32),
+    "hexdump -C": _hexdump_c,
+    "od -A x -t x1z": _od,
+}
+
+
+def hex_dump_entries(
+    rng: random.Random, tokens: dict[str, Callable[[random.Random], str]], families: tuple[str, ...]
+) -> list[Entry]:
+    entries: list[Entry] = []
+    for family in families:
+        for how, dump in sorted(DUMPERS.items()):
+            for _ in range(3):
+                secret = tokens[family](rng)
+                content = rng.choice(_FILES).format(name="API_TOKEN", s=secret).encode()
+                text, pairs, chars = dump(content)
+                first = content.index(secret.encode())
+                last = first + len(secret) - 1
+                entries.append(
+                    (text, text[pairs[first] : chars[last] + 1], family, f"hex_dump/{how}")
+                )
+    ordinary = (
+        b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)),
+        b"The quarterly report is ready for review; see the shared folder for details.\n" * 3,
+        b'{"id": 42, "name": "caf\xc3\xa9", "tags": ["a", "b"], "ok": true}\n' * 3,
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(0, 256, 3)),
+    )
+    for _, dump in sorted(DUMPERS.items()):
+        for content in ordinary:
+            entries.append((dump(content)[0], None, "hex_dump_text", "near_miss"))
+        for _ in range(4):
+            random_bytes = bytes(rng.randrange(256) for _ in range(rng.randint(40, 300)))
+            entries.append((dump(random_bytes)[0], None, "hex_dump_binary", "near_miss"))
+    return entries
+
+
+_JOINS: tuple[Callable[[str, str], str], ...] = (
+    lambda a, b: f'const apiKey = "{a}" + "{b}";',
+    lambda a, b: f'TOKEN = (\n    "{a}"\n    "{b}"\n)',
+    lambda a, b: f"$key = '{a}' . '{b}';",
+    lambda a, b: f"UPDATE settings SET value = '{a}' || '{b}' WHERE name = 'key';",
+    lambda a, b: f'String token = "{a}" +\n        "{b}";',
+    lambda a, b: f'#define API_KEY "{a}" \\\n                "{b}"',
+)
+
+
+def concatenated_entries(
+    rng: random.Random, tokens: dict[str, Callable[[random.Random], str]], families: tuple[str, ...]
+) -> list[Entry]:
+    entries: list[Entry] = []
+    for family in families:
+        for join in _JOINS:
+            for _ in range(3):
+                secret = tokens[family](rng)
+                at = rng.randint(1, len(secret) - 2)
+                # Marks around the secret locate it; the text has them taken out.
+                marked = join("\x00" + secret[:at], secret[at:] + "\x01")
+                start, end = marked.index("\x00"), marked.index("\x01") - 1
+                text = marked.replace("\x00", "").replace("\x01", "")
+                entries.append((text, text[start:end], family, "concatenated"))
+    ordinary = (
+        'greeting = "Hello, " + name + "!"',
+        "path = '/usr/local' + '/lib/' + 'python3.11'",
+        'label = "build-" + "2026.11.30" + "-" + "rc1"',
+        "SELECT first_name || ' ' || last_name FROM users;",
+        'url = "https://api.example.com/" + "v2/" + "items?page=" + str(page)',
+        "msg = 'Deploy of ' . $service . ' finished in ' . $seconds . 's';",
+        'css = "font-family: " + "Inter, sans-serif;"',
+    )
+    for text in ordinary:
+        entries.append((text, None, "joined_strings", "near_miss"))
+    for _ in range(12):
+        words = [_s(rng, ALNUM, rng.randint(3, 8)) for _ in range(rng.randint(2, 4))]
+        text = "label = " + " + ".join(f'"{w}"' for w in words) + f"  # sha {_s(rng, HEX, 12)}"
+        entries.append((text, None, "joined_strings", "near_miss"))
+    return entries
