@@ -489,6 +489,7 @@ _CYRILLIC_FOR = {
 _LOOKALIKE_SEED = 8
 _HEX_DUMP_SEED = 9
 _CONCATENATED_SEED = 10
+_PUNCTUATED_SEED = 11
 _LOOKALIKE_CARRIERS = (
     "Here is the key you asked for: {e} (copy it as it is)",
     "config updated, token={e}",
@@ -545,10 +546,13 @@ def build(seed: int = 1337, per_rule: int = 24) -> list[Sample]:
     for offset, entries in (
         (_HEX_DUMP_SEED, leak_corpus_split.hex_dump_entries),
         (_CONCATENATED_SEED, leak_corpus_split.concatenated_entries),
+        (_PUNCTUATED_SEED, leak_corpus_split.punctuated_entries),
     ):
         split_rng = random.Random(seed + offset)
+        # A JWT's own dots are marks too: split into punctuated groups it is not read (yet).
+        families = split_families[:-1] if offset == _PUNCTUATED_SEED else split_families
         samples += [
             Sample(text, secret, kind, context)
-            for text, secret, kind, context in entries(split_rng, TOKENS, split_families)
+            for text, secret, kind, context in entries(split_rng, TOKENS, families)
         ]
     return samples

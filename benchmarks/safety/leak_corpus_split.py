@@ -1,9 +1,10 @@
 """Leak corpus: credentials split by how they are shown, and ordinary text shown the same way.
 
 A file with a key in it shown as a hex dump (``xxd``, ``hexdump -C``, ``od``), where each line
-holds a piece of the key twice; and a key split over string literals that code joins again
-(``"ghp_" + "…"``). Each sample is (text, the span of it that shows the secret, or None for a
-near-miss, kind, context); ``leak_corpus`` makes them samples.
+holds a piece of the key twice; a key split over string literals that code joins again
+(``"ghp_" + "…"``); and a key in groups set apart by punctuation (``AKIA.Q3EG.…``, table
+cells, quoted or bracketed groups). Each sample is (text, the span of it that shows the
+secret, or None for a near-miss, kind, context); ``leak_corpus`` makes them samples.
 """
 
 from __future__ import annotations
@@ -166,4 +167,60 @@ def concatenated_entries(
         words = [_s(rng, ALNUM, rng.randint(3, 8)) for _ in range(rng.randint(2, 4))]
         text = "label = " + " + ".join(f'"{w}"' for w in words) + f"  # sha {_s(rng, HEX, 12)}"
         entries.append((text, None, "joined_strings", "near_miss"))
+    return entries
+
+
+_PUNCTUATIONS = (".", "/", ":", ", ", " | ", "+", "\u00b7")
+_GROUPINGS: tuple[Callable[[list[str], str], str], ...] = (
+    lambda groups, mark: mark.join(groups),
+    lambda groups, mark: ", ".join(f"'{g}'" for g in groups),
+    lambda groups, mark: "".join(f"[{g}]" for g in groups),
+    lambda groups, mark: "| " + " | ".join(groups) + " |",
+)
+_PUNCTUATED_CARRIERS = (
+    "as you asked, here it is in pieces: {g} (put it back together)",
+    "key => {g}",
+)
+
+
+def punctuated_entries(
+    rng: random.Random, tokens: dict[str, Callable[[random.Random], str]], families: tuple[str, ...]
+) -> list[Entry]:
+    """A key in groups of 4-6 set apart by punctuation, quotes, brackets or table bars; and
+    ordinary punctuated text (paths, versions, addresses, package names, tables)."""
+    entries: list[Entry] = []
+    for family in families:
+        for mark in _PUNCTUATIONS:
+            for group in _GROUPINGS[:1] + (_GROUPINGS[1:] if mark == "." else ()):
+                secret = tokens[family](rng)
+                size = rng.randint(4, 6)
+                groups = [secret[i : i + size] for i in range(0, len(secret), size)]
+                shown = group(groups, mark)
+                text = rng.choice(_PUNCTUATED_CARRIERS).format(g=shown)
+                entries.append((text, shown, family, "punctuated"))
+    ordinary = (
+        "see /usr/local/lib/python3.11/site-packages/bastion/safety/leak_detector.py",
+        "released v2.14.3 (build 2026.11.30.1842) on node 10.20.30.40:8443",
+        "the gateway is 2001:0db8:85a3:0000:0000:8a2e:0370:7334, MAC 00:1a:2b:3c:4d:5e",
+        "call +1.555.123.4567 or +44.20.7946.0958 between 09:00 and 17:30",
+        "import org.apache.commons.lang3.StringUtils; import com.google.common.base.Joiner;",
+        "| Name | Role | Team |\n|------|------|------|\n| Anna | Lead | Core |\n"
+        "| Ravi | SRE  | Ops  |",
+        "[INFO][main][2026-11-30][boot] worker pool of 8 started",
+        "tags: 'alpha', 'bravo', 'delta', 'gamma', 'kappa', 'omega'",
+    )
+    for text in ordinary:
+        entries.append((text, None, "punctuated_text", "near_miss"))
+    for _ in range(16):
+        ip = ".".join(str(rng.randint(1, 254)) for _ in range(4))
+        sha = _s(rng, HEX, 40)
+        text = rng.choice(
+            (
+                f"deployed {sha[:7]}.{sha[7:14]}.{sha[14:21]} to {ip}",
+                f"ISBN 978.{rng.randint(1000, 9999)}.{rng.randint(1000, 9999)}.{rng.randint(0, 9)}",
+                f"/srv/data/{_s(rng, HEX, 4)}/{_s(rng, HEX, 4)}/{_s(rng, HEX, 4)}/blob",
+                f"serial {'-'.join(_s(rng, ALNUM.upper()[:36], 4) for _ in range(4))} ok",
+            )
+        )
+        entries.append((text, None, "punctuated_text", "near_miss"))
     return entries

@@ -1,6 +1,6 @@
 """Random text built from every trick the safety layer decodes (encodings, references, lookalikes,
 spelt-out text, inline tags, wrapped lines, escaped JSON, identifiers, reversed lines, joined
-string literals, hex dump lines): nothing
+string literals, hex dump lines, punctuated groups): nothing
 crashes, every offset points into the text as given, and a stored secret never survives
 redaction, forwards or reversed."""
 
@@ -95,6 +95,10 @@ _PIECES = [
     "00000000  41 4b 49 41 49 4f 53 46  4f 44 4e 4e 37 45 58 41  |AKIAIOSFODNN7EXA|\n",
     "000000 41 4b 49 41",
     "cafe babe ",
+    "AKIA.IOSF.ODNN.7EXA.MPLE",
+    " | ",
+    "', '",
+    "][",
 ]
 
 

@@ -69,6 +69,10 @@ NEAR_MISSES = {
     "hex_dump_lookalike": ("0000 1111 2222 3333 4444 cafe babe dead beef\n" * (MB // 45))[:MB],
     "joined_literals": ('"ab" + ' * (MB // 7))[:MB],
     "joined_literal_pairs": ("x = 'AKIA' 'IOSF' . \"ODNN\" || 'EXAM';\n" * (MB // 38))[:MB],
+    # Groups apart by punctuation: one run of a megabyte, and paths that set the trigger off.
+    "punctuated_run": ("ABCD." * (MB // 5))[:MB],
+    "punctuated_paths": ("/usr/lib/abc/def/x " * (MB // 19))[:MB],
+    "punctuated_cells": ("| AKIA | Q3EG | T5L6 |\n" * (MB // 22))[:MB],
     "base64_of_base64": ("VkdobElIRjFZWEowWlhKc2VTQnlaWEJ2Y25RZ2FYTWdjbVZoWkhrdQ== " * 18_000)[:MB],
 }
 

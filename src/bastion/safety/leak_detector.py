@@ -17,8 +17,10 @@ letters of another script that look Latin swapped in is found on them read as La
 reported as ``lookalike:<rule>``; one split over string literals that code joins again
 (``"AKIA" + "…"``) is found on their contents joined and reported as ``concatenated:<rule>``;
 one in a file shown as a hex dump is found on the bytes the dump shows and reported, over
-both of its columns, as ``hexdump:<rule>``. The last two readings are triggered by patterns
-in the rules' set, so text without joined literals or dump lines pays nothing for them.
+both of its columns, as ``hexdump:<rule>``; one in groups set apart by punctuation
+(``AKIA.Q3EG.…``, table cells, quoted or bracketed groups) is read as groups apart by spaces
+are, as ``grouped:<rule>``. The last three readings are triggered by patterns in the rules'
+set, so text without joined literals, dump lines or punctuated groups pays nothing for them.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from bastion.safety.hex_dumps import dump_blocks
 from bastion.safety.leak_rules import DEFAULT_LEAK_RULES, LeakRule
 from bastion.safety.lookalikes import fold_lookalikes, lookalike_words
 from bastion.safety.normalize import NormalizedText, holds_percent_escape, normalize
+from bastion.safety.punctuated_groups import TRIGGER as PUNCTUATED_TRIGGER
+from bastion.safety.punctuated_groups import punctuated_runs
 from bastion.safety.rendered import rendered
 from bastion.safety.string_literals import TRIGGER as LITERALS_TRIGGER
 from bastion.safety.string_literals import literal_runs
@@ -123,8 +127,11 @@ class LeakDetector:
         self._rules = tuple(active)
         self._compiled = tuple(re2.compile(r.pattern, _OPTIONS) for r in active)
         # The rules' set also holds the triggers of readings that only some texts need.
-        self._prefilter = _rule_set([*(r.pattern for r in active), LITERALS_TRIGGER, DUMP_TRIGGER])
-        self._literals_trigger, self._dump_trigger = len(active), len(active) + 1
+        triggers = [LITERALS_TRIGGER, DUMP_TRIGGER, PUNCTUATED_TRIGGER]
+        self._prefilter = _rule_set([*(r.pattern for r in active), *triggers])
+        self._literals_trigger, self._dump_trigger, self._punctuated_trigger = range(
+            len(active), len(active) + len(triggers)
+        )
         # The rules also read on the text as given, and their set (a few URL rules).
         self._as_given = tuple(i for i, r in enumerate(active) if r.as_given)
         self._as_given_set = _rule_set(active[i].pattern for i in self._as_given)
@@ -178,6 +185,8 @@ class LeakDetector:
             findings += self._concatenated_findings(norm, encoded, budget)
         if self._dump_trigger in hits:
             findings += self._dumped_findings(norm, encoded, budget)
+        if self._punctuated_trigger in hits:
+            findings += self._punctuated_findings(norm, encoded, budget)
         findings += self._wrapped_findings(norm, encoded, budget, findings)
         kept = _drop_contained(findings)
         return LeakScan(
@@ -341,6 +350,33 @@ class LeakDetector:
                     found += self._findings_in_characters(
                         norm, encoded, kept, window=window, kind="grouped", budget=budget
                     )
+        return found
+
+    def _punctuated_findings(
+        self, norm: NormalizedText, encoded: EncodedText, budget: DecodeBudget
+    ) -> list[Finding]:
+        """Credentials in groups set apart by punctuation (``AKIA.Q3EG.T5L6…``, a table's
+        cells, each group quoted or bracketed): read as ``_grouped_findings`` reads groups
+        apart by spaces, with the lead joined to them, and reported as ``grouped:<rule>``."""
+        found: list[Finding] = []
+        data = encoded.data
+        for run in punctuated_runs(data):
+            before = _ascii_context(data, run.start)
+            kept = list(range(before, run.start))
+            joins: list[int] = []
+            for start, end in run.groups:
+                joins.append(len(kept))
+                kept += range(start, end)
+            kept += range(run.end, _ascii_context_after(data, run.end))
+            found += self._findings_in_characters(
+                norm,
+                encoded,
+                kept,
+                window=(joins[0], joins[-1] + 1),
+                kind="grouped",
+                budget=budget,
+                crossing=joins[1:],
+            )
         return found
 
     def _wrapped_findings(
