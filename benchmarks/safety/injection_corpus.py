@@ -19,6 +19,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import leak_corpus_split
+
 
 @dataclass(frozen=True)
 class Doc:
@@ -501,6 +503,36 @@ _REVERSED_BENIGN = [
 ]
 
 
+def _hex_dump_docs(rng: random.Random, attacks: int, benign: int) -> list[Doc]:
+    """Attacks in a file shown as a hex dump (``xxd``, ``hexdump -C``, ``od``), which a model
+    reads back with ease, and dumps of ordinary text and binary files."""
+    dumpers = sorted(leak_corpus_split.DUMPERS.items())
+
+    def dump(rng: random.Random, content: bytes) -> str:
+        return rng.choice(dumpers)[1](content)[0]
+
+    def disguise(rng: random.Random, payload: str) -> str:
+        ask = rng.choice(["Here is the file you asked about:", "hexdump of notes.txt:", ""])
+        content = "Notes for the team.\n" + payload + "\n"
+        return ask + "\n" + dump(rng, content.encode())
+
+    docs = _styled_docs(
+        rng,
+        attacks,
+        benign,
+        disguise=disguise,
+        benign_lines=["Here is the file you asked about:"],
+        styles=("hex_dump", "hex_dump_text"),
+        kinds=("email", "markdown"),
+    )
+    # The benign documents hold a dump too: of the report itself, or of a binary header.
+    for i, doc in enumerate(docs):
+        if not doc.attack:
+            content = rng.choice(_BENIGN_BODIES).encode() if i % 2 else bytes(range(0, 256, 5))
+            docs[i] = Doc(f"{doc.text}\n{dump(rng, content)}", False, doc.style, doc.carrier)
+    return docs
+
+
 _SPELT_BENIGN = [
     "Flights from the U.S.A. to the U.K. are cheaper via N.Y.C. this month.",
     "The r e s u l t s are in: our t e a m won the c u p again.",
@@ -542,4 +574,5 @@ def build(seed: int = 4242, attacks: int = 600, benign: int = 600) -> list[Doc]:
         + _identifier_docs(random.Random(seed + 7), attacks // 24, benign // 24)
         + _spelt_word_docs(random.Random(seed + 8), attacks // 24, benign // 24)
         + _reversed_docs(random.Random(seed + 9), attacks // 24, benign // 24)
+        + _hex_dump_docs(random.Random(seed + 10), attacks // 24, benign // 24)
     )

@@ -26,6 +26,8 @@ from bastion.safety.encoded_payloads import (
 )
 from bastion.safety.encoded_text import EncodedText
 from bastion.safety.findings import Severity
+from bastion.safety.hex_dumps import TRIGGER as DUMP_TRIGGER
+from bastion.safety.hex_dumps import dump_blocks
 from bastion.safety.injection_rules import DEFAULT_INJECTION_RULES, InjectionRule
 from bastion.safety.inline_tags import join_tagged_words
 from bastion.safety.joined_words import TRIGGER as JOINED_TRIGGER
@@ -44,6 +46,7 @@ from bastion.safety.verdicts import Verdict, parse_verdicts, strongest_verdict
 __all__ = ["InjectionFinding", "SanitizeResult", "Sanitizer"]
 
 _MAX_DEPTH = 2  # base64 inside base64 is still decoded; deeper nesting is not plausible text
+_MAX_DUMPED = 1 << 20  # bytes of hex dumps read back in one text
 _SPECIAL_TOKEN = re2.compile(
     r"<\|[A-Za-z_]{0,30}\|>|\[/?INST\]|<</?SYS>>|<(?:start|end)_of_turn>|"
     r"\[/?(?:SYSTEM_PROMPT|AVAILABLE_TOOLS|TOOL_CALLS|TOOL_RESULTS)\]|</?tool_call>"
@@ -120,12 +123,14 @@ class Sanitizer:
         self._compiled: dict[int, re2._Regexp] = {}
         self._as_written: dict[int, re2._Regexp] = {}
         self._prefixes: dict[int, LiteralPrefixes | None] = {}
-        # The set reports three more patterns, after the rules: words spelt out (spelt_words),
-        # a phrase written as one identifier (joined_words), a reversed key word (reversed_text).
-        self._set = _compile_set([*self._patterns, SPELT_TRIGGER, JOINED_TRIGGER, REVERSED_TRIGGER])
-        self._spelt_trigger = len(self._patterns)
-        self._joined_trigger = self._spelt_trigger + 1
-        self._reversed_trigger = self._spelt_trigger + 2
+        # The set reports four more patterns, after the rules: words spelt out (spelt_words),
+        # a phrase written as one identifier (joined_words), a reversed key word (reversed_text),
+        # a line of a hex dump (hex_dumps).
+        triggers = [SPELT_TRIGGER, JOINED_TRIGGER, REVERSED_TRIGGER, DUMP_TRIGGER]
+        self._set = _compile_set([*self._patterns, *triggers])
+        self._spelt_trigger, self._joined_trigger, self._reversed_trigger, self._dump_trigger = (
+            range(len(self._patterns), len(self._patterns) + len(triggers))
+        )
         self._core = tuple(i for i, r in enumerate(self._rules) if r.core)
         self._core_set = _compile_set(self._rules[i].pattern for i in self._core)
 
@@ -174,7 +179,7 @@ class Sanitizer:
         view, to_chars = (read, read.span) if joined is None else (joined.view, joined.source_chars)
         found: list[tuple[str, Severity, int, int]] = []
         hits = set(self._set.Match(view.data) or ())  # type: ignore[attr-defined]
-        triggers = hits & {self._spelt_trigger, self._joined_trigger, self._reversed_trigger}
+        triggers = {i for i in hits if i >= self._spelt_trigger}
         for index in sorted(hits - triggers):
             rule = self._rules[index]
             match = first_match(self._regex(index), self._prefixes_of(index), view.data)
@@ -194,9 +199,10 @@ class Sanitizer:
         depth: int,
     ) -> list[tuple[str, Severity, int, int]]:
         """The text read again in the forms an instruction hides in: decoded (base64, hex),
-        spelt out, as identifiers, across soft line breaks, turned around. ``data`` is the
-        view the rules read (``to_chars`` maps it to the text); ``triggers`` are the set's
-        reports of where the last three readings may find something."""
+        spelt out, as identifiers, across soft line breaks, turned around, as the bytes a hex
+        dump shows. ``data`` is the view the rules read (``to_chars`` maps it to the text);
+        ``triggers`` are the set's reports of where the readings after the first two may
+        find something."""
         found: list[tuple[str, Severity, int, int]] = []
         for start, end, _encoding, decoded in decoded_spans(encoded):
             inner = self._detect(normalize(decoded, remember=False).text, depth + 1)
@@ -218,6 +224,12 @@ class Sanitizer:
         if self._reversed_trigger in triggers:
             turned = reversed_lines(data)
             found += self._read_again(turned, "reversed_instruction", to_chars, depth)
+        if self._dump_trigger in triggers:
+            shown = (
+                (block.spans[0][0], block.spans[-1][1], block.text)
+                for block in dump_blocks(data, _MAX_DUMPED)
+            )
+            found += self._read_again(shown, "hex_dump_instruction", to_chars, depth)
         return found
 
     def _read_again(
