@@ -1,6 +1,6 @@
 """Random text built from every trick the safety layer decodes (encodings, references, lookalikes,
 spelt-out text, inline tags, wrapped lines, escaped JSON, identifiers, reversed lines, joined
-string literals, hex dump lines, punctuated groups): nothing
+string literals, hex dump lines, punctuated groups, hyphenated breaks): nothing
 crashes, every offset points into the text as given, and a stored secret never survives
 redaction, forwards or reversed."""
 
@@ -99,6 +99,9 @@ _PIECES = [
     " | ",
     "', '",
     "][",
+    "-\n",
+    "instruc-\ntions",
+    "  \t ",
 ]
 
 

@@ -73,6 +73,9 @@ NEAR_MISSES = {
     "punctuated_run": ("ABCD." * (MB // 5))[:MB],
     "punctuated_paths": ("/usr/lib/abc/def/x " * (MB // 19))[:MB],
     "punctuated_cells": ("| AKIA | Q3EG | T5L6 |\n" * (MB // 22))[:MB],
+    # Hyphens at lines' ends (every line read again), and white space between phrase words.
+    "hyphenated_lines": ("instruc-\ntions " * (MB // 16))[:MB],
+    "spaced_phrase_words": ("ignore  \n  all \t previous\n\n " * (MB // 32))[:MB],
     "base64_of_base64": ("VkdobElIRjFZWEowWlhKc2VTQnlaWEJ2Y25RZ2FYTWdjbVZoWkhrdQ== " * 18_000)[:MB],
 }
 

@@ -28,6 +28,7 @@ from bastion.safety.encoded_text import EncodedText
 from bastion.safety.findings import Severity
 from bastion.safety.hex_dumps import TRIGGER as DUMP_TRIGGER
 from bastion.safety.hex_dumps import dump_blocks
+from bastion.safety.hyphenated_breaks import hyphen_joined_windows
 from bastion.safety.injection_rules import DEFAULT_INJECTION_RULES, InjectionRule
 from bastion.safety.inline_tags import join_tagged_words
 from bastion.safety.joined_words import TRIGGER as JOINED_TRIGGER
@@ -35,6 +36,7 @@ from bastion.safety.joined_words import joined_phrases, sentence_of
 from bastion.safety.literal_prefix import LiteralPrefixes, first_match
 from bastion.safety.lookalikes import fold_lookalikes
 from bastion.safety.normalize import NormalizedText, normalize, strip_invisible
+from bastion.safety.phrase_spaces import any_whitespace
 from bastion.safety.rendered import MIN_PHRASE_WORD, rendered
 from bastion.safety.reversed_text import TRIGGER as REVERSED_TRIGGER
 from bastion.safety.reversed_text import reversed_lines
@@ -115,9 +117,12 @@ class Sanitizer:
     ) -> None:
         self._verdicts = parse_verdicts(verdicts)
         self._rules = tuple(rules)
+        # Every rule reads any white space between its words; the English ones any spelling.
         self._patterns = tuple(
-            spelling_tolerant(r.pattern) if r.any_spelling else r.pattern for r in self._rules
+            any_whitespace(spelling_tolerant(r.pattern) if r.any_spelling else r.pattern)
+            for r in self._rules
         )
+        self._written = tuple(any_whitespace(r.pattern) for r in self._rules)
         # Compiled and derived on a rule's first report: the set decides which rules run, and
         # compiling all ~50 patterns (and parsing them for prefixes) costs ~100 ms at start.
         self._compiled: dict[int, re2._Regexp] = {}
@@ -132,7 +137,7 @@ class Sanitizer:
             range(len(self._patterns), len(self._patterns) + len(triggers))
         )
         self._core = tuple(i for i, r in enumerate(self._rules) if r.core)
-        self._core_set = _compile_set(self._rules[i].pattern for i in self._core)
+        self._core_set = _compile_set(self._written[i] for i in self._core)
 
     def check(self, text: str, norm: NormalizedText | None = None) -> SanitizeResult:
         """Judge ``text``; pass ``norm`` when the caller already normalised it."""
@@ -199,10 +204,10 @@ class Sanitizer:
         depth: int,
     ) -> list[tuple[str, Severity, int, int]]:
         """The text read again in the forms an instruction hides in: decoded (base64, hex),
-        spelt out, as identifiers, across soft line breaks, turned around, as the bytes a hex
-        dump shows. ``data`` is the view the rules read (``to_chars`` maps it to the text);
-        ``triggers`` are the set's reports of where the readings after the first two may
-        find something."""
+        spelt out, as identifiers, across soft line breaks and hyphenated ones, turned around,
+        as the bytes a hex dump shows. ``data`` is the view the rules read (``to_chars`` maps
+        it to the text); ``triggers`` are the set's reports of where the readings after the
+        first two may find something."""
         found: list[tuple[str, Severity, int, int]] = []
         for start, end, _encoding, decoded in decoded_spans(encoded):
             inner = self._detect(normalize(decoded, remember=False).text, depth + 1)
@@ -221,6 +226,8 @@ class Sanitizer:
         if b"=\n" in data or b"=\r\n" in data:
             soft = _soft_broken_lines(data)
             found += self._read_again(soft, "quoted_printable_instruction", to_chars, depth)
+        hyphenated = hyphen_joined_windows(data)
+        found += self._read_again(hyphenated, "hyphenated_instruction", to_chars, depth)
         if self._reversed_trigger in triggers:
             turned = reversed_lines(data)
             found += self._read_again(turned, "reversed_instruction", to_chars, depth)
@@ -315,10 +322,10 @@ class Sanitizer:
         return self._compiled[index]
 
     def _regex_as_written(self, index: int) -> re2._Regexp:
-        if self._patterns[index] is self._rules[index].pattern:
+        if self._patterns[index] == self._written[index]:
             return self._regex(index)
         if index not in self._as_written:
-            self._as_written[index] = re2.compile(self._rules[index].pattern)
+            self._as_written[index] = re2.compile(self._written[index])
         return self._as_written[index]
 
     def _prefixes_of(self, index: int) -> LiteralPrefixes | None:
