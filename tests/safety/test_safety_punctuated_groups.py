@@ -43,7 +43,7 @@ def detector() -> LeakDetector:
 
 
 @pytest.mark.parametrize("separator", SEPARATORS)
-@pytest.mark.parametrize("size", [4, 5, 6])
+@pytest.mark.parametrize("size", [3, 4, 5, 8])
 @pytest.mark.parametrize("secret", [AWS_KEY, GITHUB_TOKEN])
 def test_groups_apart_by_punctuation_are_read_joined(
     detector: LeakDetector, separator: str, size: int, secret: str

@@ -11,8 +11,8 @@ either nothing or a right-hand column that shows exactly those bytes (printable 
 itself, anything else as ``.``, between ``|…|`` or ``>…<`` or bare). That check is what tells
 the last hex group from a column that begins with hex-looking text ("cafe babe").
 
-``TRIGGER`` goes into the leak rules' set, so text with no line that looks like a dump costs
-one set pattern and nothing more.
+``TRIGGER`` goes into the leak detector's set of triggers (and the injection rules' set), so
+text with no line that looks like a dump costs one set pattern and nothing more.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ _LINE = re2.compile(
     rb"(?m)^[ \t]*(?:0x)?[0-9A-Fa-f]{4,16}:?[ \t]+([0-9A-Fa-f]{2,8}(?:[ \t]{1,3}[0-9A-Fa-f]{2,8})*)"
     rb"([^\n]*)$"
 )
-_GROUP = re2.compile(rb"[0-9A-Fa-f]+")
 _WIDTHS = frozenset({2, 4, 8})  # hex digits per group: xxd -g1, default, -g4; hexdump -C
 _MAX_LINE_BYTES = 64  # bytes one line shows (xxd -c 64 at most, in practice 16 or 32)
 # Longer lines are not a dump's (a line of 64 bytes in single-byte groups, with its column,
@@ -90,7 +89,7 @@ def _read_line(data: bytes, match: re2._Match) -> tuple[bytes, list[tuple[int, i
     hex_start = match.start(1)
     if match.end() - hex_start > _MAX_LINE:
         return None
-    groups = [(hex_start + s, hex_start + e) for s, e in _spans(data[slice(*match.span(1))])]
+    groups = list(_spans(data, hex_start, match.end(1)))
     width = groups[0][1] - groups[0][0]
     if width not in _WIDTHS:
         return None
@@ -130,6 +129,11 @@ def _column_start(data: bytes, hex_end: int, line_end: int, values: bytes) -> in
     return None
 
 
-def _spans(data: bytes) -> Iterator[tuple[int, int]]:
-    for match in _GROUP.finditer(data):
-        yield match.span()
+def _spans(data: bytes, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The hex groups of ``data[start:end]`` (groups apart by spaces or tabs, nothing else:
+    the line's pattern says so), as spans of ``data``."""
+    cursor = start
+    for group in data[start:end].split():
+        at = data.index(group, cursor, end)
+        cursor = at + len(group)
+        yield at, cursor

@@ -5,14 +5,15 @@
 to slip a key past a scanner can as well be told to put a dot, a slash, a comma or a bar
 between them, or to write each group in quotes or brackets. A punctuated run is a lead (1-40
 characters), then at least two groups of one length L (3-8), then a last group no longer than
-L (a run is looked for only where three groups of 4-6 are), every two apart by one and the
-same separator: a mark (``. / : ; , | +``, a middle dot, a bullet, an ellipsis, ``', '``
-between quoted items, ``][`` between bracketed ones) with up to two spaces either side (a
-separator of spaces, dashes or underscores alone is ``grouped_runs``' to read).
+L, every two apart by one and the same separator: a mark (``. / : ; , | +``, a middle dot, a
+bullet, an ellipsis, ``', '`` between quoted items, ``][`` between bracketed ones) with up to
+two spaces either side (a separator of spaces, dashes or underscores alone is
+``grouped_runs``' to read).
 
 Two of the groups after the lead must hold a character that is not a lowercase letter: a
 path's and a dotted name's seldom do, and would only use up the runs read in one text.
-``TRIGGER`` is in the leak rules' set: only text with such groups pays for reading them.
+``TRIGGER`` is in the leak detector's set of triggers: only text with such groups pays for
+reading them.
 """
 
 from __future__ import annotations
@@ -29,10 +30,6 @@ __all__ = ["TRIGGER", "PunctuatedRun", "punctuated_runs"]
 
 _MIN_GROUP = 3
 _MAX_GROUP = 8
-# The trigger asks for groups of 4-6 only: each group length it knows multiplies the states
-# RE2 builds for the rules' set on new text (cachegrind, 4 MB of mixed text, first pass: 431 M
-# instructions per MB without it, 1,701 M with 4-6, 3,031 M with 3-8; warm passes are equal).
-_TRIGGER_GROUPS = range(4, 7)
 _MAX_LEAD = 40
 _MAX_RUNS = 256  # runs read in one text (then no more: bounded work on a page of paths)
 _MAX_GROUPS = 64  # groups of one run read joined (a key is 8 groups of 4 at most, or so)
@@ -50,7 +47,7 @@ _SEPARATORS = (
 TRIGGER = "|".join(
     rf"(?:^|[^A-Za-z0-9_\-]){_GROUP}{{{n}}}{gap}{_GROUP}{{{n}}}{gap}{_GROUP}{{1,{n}}}"
     for gap in (rf"[ \t]{{0,2}}{re2.escape(mark)}[ \t]{{0,2}}" for mark in _SEPARATORS)
-    for n in _TRIGGER_GROUPS
+    for n in range(_MIN_GROUP, _MAX_GROUP + 1)
 )
 _CANDIDATE = re2.compile(TRIGGER.encode())
 # Read around a candidate: back to where its lead may begin, on to where its run may end.

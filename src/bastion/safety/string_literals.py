@@ -7,8 +7,8 @@ them side by side (Python, C, shell), or over a line break or a ``\\`` continuat
 such literals is read with their contents joined. (A list's items joined by a call, ``["ghp_",
 "…"].join("")``, are not read: commas between literals are every JSON document's.)
 
-``TRIGGER`` goes into the leak rules' set, so text without two token-like literals joined
-costs one set pattern and nothing more; only then are the runs searched for.
+``TRIGGER`` goes into the leak detector's set of triggers, so text without two token-like
+literals joined costs one set pattern and nothing more; only then are the runs searched for.
 """
 
 from __future__ import annotations
