@@ -6,7 +6,8 @@ line holds a piece of a word. A paragraph whose lines end in such breaks is read
 breaks taken out (the hyphen, the line break and the next line's indentation).
 
 The breaks are found with ``bytes.find`` (most text has no hyphen at a line's end); the lines
-with breaks and the line after each are read as one window, windows that touch made one.
+with breaks, the line before and the line after each are read as one window, windows that
+touch made one.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def hyphen_joined_windows(data: bytes) -> Iterator[tuple[int, int, str]]:
     if not breaks:
         return
     windows = byte_runs.merged(
-        (data.rfind(b"\n", 0, start) + 1, _line_end(data, end) + 1) for start, end in breaks
+        (_line_before(data, start), _line_end(data, end) + 1) for start, end in breaks
     )
     cuts = iter(breaks)
     cut = next(cuts, None)
@@ -50,6 +51,12 @@ def hyphen_joined_windows(data: bytes) -> Iterator[tuple[int, int, str]]:
             cut = next(cuts, None)
         pieces.append(data[cursor:end])
         yield start, end, b"".join(pieces).decode("utf-8", "replace")
+
+
+def _line_before(data: bytes, at: int) -> int:
+    """Where the line before the one holding ``at`` begins (a phrase may begin there)."""
+    line = data.rfind(b"\n", 0, at)
+    return 0 if line < 0 else data.rfind(b"\n", 0, line) + 1
 
 
 def _line_end(data: bytes, at: int) -> int:
