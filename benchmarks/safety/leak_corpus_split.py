@@ -28,66 +28,65 @@ def _shown(chunk: bytes) -> str:
     return "".join(chr(b) if 0x20 <= b < 0x7F else "." for b in chunk)
 
 
-def _xxd(data: bytes, group: int, columns: int) -> tuple[str, list[int], list[int]]:
-    """The dump, and per byte where its hex pair and its column character are."""
+def _dump(
+    data: bytes,
+    columns: int,
+    *,
+    offset: Callable[[int], str],
+    gap: Callable[[int], str],
+    width: int,
+    delimiters: tuple[str, str],
+) -> tuple[str, list[int], list[int]]:
+    """A dump of ``columns`` bytes a line: the ``offset`` column, each hex pair after ``gap(i)``,
+    then at ``width`` the printable column between ``delimiters``; and per byte where its hex
+    pair and its column character are."""
     lines: list[str] = []
     pairs: list[int] = []
     chars: list[int] = []
     at = 0
-    for offset in range(0, len(data), columns):
-        chunk = data[offset : offset + columns]
-        line = f"{offset:08x}: "
-        for i in range(0, len(chunk), group):
-            if i:
-                line += " "
-            for b in chunk[i : i + group]:
-                pairs.append(at + len(line))
-                line += f"{b:02x}"
-        line = line.ljust(10 + columns * 2 + columns // group - 1) + "  "
+    for start in range(0, len(data), columns):
+        chunk = data[start : start + columns]
+        line = offset(start)
+        for i, b in enumerate(chunk):
+            line += gap(i)
+            pairs.append(at + len(line))
+            line += f"{b:02x}"
+        line = line.ljust(width) + delimiters[0]
         chars += [at + len(line) + i for i in range(len(chunk))]
-        line += _shown(chunk)
+        line += _shown(chunk) + delimiters[1]
         lines.append(line)
         at += len(line) + 1
     return "\n".join(lines) + "\n", pairs, chars
+
+
+def _xxd(data: bytes, group: int, columns: int) -> tuple[str, list[int], list[int]]:
+    width = 10 + columns * 2 + columns // group - 1 + 2
+    return _dump(
+        data,
+        columns,
+        offset=lambda at: f"{at:08x}: ",
+        gap=lambda i: " " * (i > 0 and i % group == 0),
+        width=width,
+        delimiters=("", ""),
+    )
 
 
 def _hexdump_c(data: bytes) -> tuple[str, list[int], list[int]]:
-    lines: list[str] = []
-    pairs: list[int] = []
-    chars: list[int] = []
-    at = 0
-    for offset in range(0, len(data), 16):
-        chunk = data[offset : offset + 16]
-        line = f"{offset:08x}  "
-        for i, b in enumerate(chunk):
-            pairs.append(at + len(line))
-            line += f"{b:02x} " + (" " if i == 7 else "")
-        line = line.ljust(60) + "|"
-        chars += [at + len(line) + i for i in range(len(chunk))]
-        line += _shown(chunk) + "|"
-        lines.append(line)
-        at += len(line) + 1
-    return "\n".join([*lines, f"{len(data):08x}"]) + "\n", pairs, chars
+    text, pairs, chars = _dump(
+        data,
+        16,
+        offset=lambda at: f"{at:08x}  ",
+        gap=lambda i: " " * ((i > 0) + (i == 8)),
+        width=60,
+        delimiters=("|", "|"),
+    )
+    return text + f"{len(data):08x}\n", pairs, chars
 
 
 def _od(data: bytes) -> tuple[str, list[int], list[int]]:
-    lines: list[str] = []
-    pairs: list[int] = []
-    chars: list[int] = []
-    at = 0
-    for offset in range(0, len(data), 16):
-        chunk = data[offset : offset + 16]
-        line = f"{offset:06x}"
-        for b in chunk:
-            line += " "
-            pairs.append(at + len(line))
-            line += f"{b:02x}"
-        line = line.ljust(56) + ">"
-        chars += [at + len(line) + i for i in range(len(chunk))]
-        line += _shown(chunk) + "<"
-        lines.append(line)
-        at += len(line) + 1
-    return "\n".join(lines) + "\n", pairs, chars
+    return _dump(
+        data, 16, offset=lambda at: f"{at:06x}", gap=lambda i: " ", width=56, delimiters=(">", "<")
+    )
 
 
 DUMPERS: dict[str, Callable[[bytes], tuple[str, list[int], list[int]]]] = {
