@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from bastion.safety.spelling import class_end
+
 __all__ = ["any_whitespace"]
 
 _QUANTIFIERS = frozenset("?*+{")
@@ -29,7 +31,7 @@ def any_whitespace(pattern: str) -> str:
             out.append(pattern[i : i + 2])
             i += 2
         elif char == "[":
-            end = _class_end(pattern, i)
+            end = class_end(pattern, i)
             out.append(pattern[i:end])
             i = end
         elif char == " ":
@@ -40,15 +42,3 @@ def any_whitespace(pattern: str) -> str:
             out.append(char)
             i += 1
     return "".join(out)
-
-
-def _class_end(pattern: str, start: int) -> int:
-    """The index after the ``]`` that closes the class opened at ``start``."""
-    i = start + 1
-    if i < len(pattern) and pattern[i] == "^":
-        i += 1
-    if i < len(pattern) and pattern[i] == "]":  # a "]" first is a member
-        i += 1
-    while i < len(pattern) and pattern[i] != "]":
-        i += 2 if pattern[i] == "\\" else 1
-    return i + 1

@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import cache
 
-__all__ = ["spelling_tolerant"]
+__all__ = ["class_end", "spelling_tolerant"]
 
 # The digits and symbols that commonly stand in for letters ("1nstruct10ns", "a11", "@ll",
 # "in$tructions", "!gnore").
@@ -87,7 +87,7 @@ def _rewrite_letters(pattern: str) -> str:
             out.append(pattern[i : i + 2])
             i += 2
         elif char == "[":  # a class: its letters are already a choice, copied as it is
-            end = _class_end(pattern, i)
+            end = class_end(pattern, i)
             out.append(pattern[i:end])
             i = end
         elif char == "(" and pattern.startswith("(?", i):  # (?i) (?: (?P<name> ...
@@ -159,7 +159,7 @@ def _distribute_boundaries(pattern: str) -> str:
             out.append(pattern[i : i + 2])
             i += 2
         elif pattern[i] == "[":
-            end = _class_end(pattern, i)
+            end = class_end(pattern, i)
             out.append(pattern[i:end])
             i = end
         else:
@@ -176,7 +176,7 @@ def _structure(text: str, start: int) -> Iterator[tuple[int, str]]:
         if char == "\\":
             i += 2
         elif char == "[":
-            i = _class_end(text, i)
+            i = class_end(text, i)
         else:
             yield i, char
             i += 1
@@ -216,7 +216,7 @@ def _quantified(pattern: str, end: int) -> bool:
     return end < len(pattern) and pattern[end] in "?*+{"
 
 
-def _class_end(pattern: str, start: int) -> int:
+def class_end(pattern: str, start: int) -> int:
     """The offset just past the class that opens at ``start``."""
     i = start + 1
     if i < len(pattern) and pattern[i] == "^":
