@@ -227,6 +227,8 @@ class LeakDetector:
             hits = [self._as_given[i] for i in self._as_given_set.Match(encoded.data) or ()]
         else:
             hits = self._prefilter.Match(encoded.data) or []
+        if not hits:
+            return []
         found: list[Finding] = []
         for index in sorted(hits):
             leak_rule = self._rules[index]
@@ -353,23 +355,9 @@ class LeakDetector:
         cells, each group quoted or bracketed): read as ``_grouped_findings`` reads groups
         apart by spaces, with the lead joined to them, and reported as ``grouped:<rule>``."""
         found: list[Finding] = []
-        data = encoded.data
-        for run in punctuated_runs(data):
-            before = _ascii_context(data, run.start)
-            kept = list(range(before, run.start))
-            joins: list[int] = []
-            for start, end in run.groups:
-                joins.append(len(kept))
-                kept += range(start, end)
-            kept += range(run.end, _ascii_context_after(data, run.end))
-            found += self._findings_in_characters(
-                norm,
-                encoded,
-                kept,
-                window=(joins[0], joins[-1] + 1),
-                kind="grouped",
-                budget=budget,
-                crossing=joins[1:],
+        for run in punctuated_runs(encoded.data):
+            found += self._joined_pieces_findings(
+                norm, encoded, run.groups, (run.start, run.end), kind="grouped", budget=budget
             )
         return found
 
@@ -433,26 +421,48 @@ class LeakDetector:
         reported on the characters it spans, quotes and operators included, as
         ``concatenated:<rule>``."""
         found: list[Finding] = []
-        data = encoded.data
-        for run in literal_runs(data):
-            if not data[run.start : run.end].isascii():
-                continue  # a key is ASCII; the context reads stop at other text anyway
-            kept = list(range(_ascii_context(data, run.start), run.contents[0][0]))
-            joins: list[int] = []
-            for start, end in run.contents:
-                joins.append(len(kept))
-                kept += range(start, end)
-            kept += range(run.contents[-1][1], _ascii_context_after(data, run.end))
-            found += self._findings_in_characters(
+        for run in literal_runs(encoded.data):
+            found += self._joined_pieces_findings(
                 norm,
                 encoded,
-                kept,
-                window=(0, len(kept)),
+                run.contents,
+                (run.start, run.end),
                 kind="concatenated",
                 budget=budget,
-                crossing=joins[1:],
             )
         return found
+
+    def _joined_pieces_findings(
+        self,
+        norm: NormalizedText,
+        encoded: EncodedText,
+        pieces: Sequence[tuple[int, int]],
+        outer: tuple[int, int],
+        *,
+        kind: str,
+        budget: DecodeBudget,
+    ) -> list[Finding]:
+        """The rules' findings on ``pieces`` of ``encoded.data`` read joined, with the rest
+        of the line around ``outer`` (the span they stand in, quotes and marks included): those
+        that take in more than one piece, as ``<kind>:<rule>``."""
+        data = encoded.data
+        if not all(data[s:e].isascii() for s, e in pieces):
+            return []  # a key is ASCII; the context reads stop at other text anyway
+        kept = list(range(_ascii_context(data, outer[0]), pieces[0][0]))
+        joins: list[int] = []
+        for start, end in pieces:
+            joins.append(len(kept))
+            kept += range(start, end)
+        kept += range(pieces[-1][1], _ascii_context_after(data, outer[1]))
+        return self._findings_in_characters(
+            norm,
+            encoded,
+            kept,
+            window=(0, len(kept)),
+            kind=kind,
+            budget=budget,
+            crossing=joins[1:],
+        )
 
     def _findings_in_characters(
         self,

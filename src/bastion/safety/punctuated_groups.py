@@ -53,7 +53,7 @@ _CANDIDATE = re2.compile(TRIGGER.encode())
 # Read around a candidate: back to where its lead may begin, on to where its run may end.
 _BEFORE = _MAX_LEAD + 8
 _AFTER = _MAX_GROUPS * (_MAX_GROUP + 8)
-_GROUP_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_GROUP_BYTES = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,9 +96,7 @@ def _runs_in(data: bytes, start: int, end: int) -> Iterator[PunctuatedRun]:
     words: list[tuple[int, int]] = []
     cursor = start
     while cursor < end:
-        stop = cursor
-        while stop < end and data[stop] in _GROUP_BYTES:
-            stop += 1
+        stop = byte_runs.run_end(data, cursor, _GROUP_BYTES, end - cursor)
         words.append((cursor, stop))
         cursor = stop
         while cursor < end and data[cursor] not in _GROUP_BYTES:

@@ -233,7 +233,7 @@ class Sanitizer:
             found += self._read_again(turned, "reversed_instruction", to_chars, depth)
         if self._dump_trigger in triggers:
             shown = (
-                (block.spans[0][0], block.spans[-1][1], block.text)
+                (*block.locate(0, len(block.text) - 1), block.text)
                 for block in dump_blocks(data, _MAX_DUMPED)
             )
             found += self._read_again(shown, "hex_dump_instruction", to_chars, depth)
