@@ -21,6 +21,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 
 import re2
 
@@ -49,7 +50,6 @@ TRIGGER = "|".join(
     for gap in (rf"[ \t]{{0,2}}{re2.escape(mark)}[ \t]{{0,2}}" for mark in _SEPARATORS)
     for n in range(_MIN_GROUP, _MAX_GROUP + 1)
 )
-_CANDIDATE = re2.compile(TRIGGER.encode())
 # Read around a candidate: back to where its lead may begin, on to where its run may end.
 _BEFORE = _MAX_LEAD + 8
 _AFTER = _MAX_GROUPS * (_MAX_GROUP + 8)
@@ -75,10 +75,17 @@ def punctuated_runs(data: bytes) -> Iterator[PunctuatedRun]:
     """The punctuated runs in ``data``: around each candidate, the longest stretches of words
     that keep to the rules above."""
     windows = byte_runs.merged(
-        (_line_start(data, m.start()), _line_end(data, m.end())) for m in _CANDIDATE.finditer(data)
+        (_line_start(data, m.start()), _line_end(data, m.end()))
+        for m in _candidates().finditer(data)
     )
     runs = (run for start, end in windows for run in _runs_in(data, start, end))
     yield from itertools.islice(runs, _MAX_RUNS)
+
+
+@cache
+def _candidates() -> re2._Regexp:
+    """``TRIGGER`` compiled on first use: ~10 ms that a process reading no such text keeps."""
+    return re2.compile(TRIGGER.encode())
 
 
 def _line_start(data: bytes, at: int) -> int:
