@@ -490,6 +490,7 @@ _LOOKALIKE_SEED = 8
 _HEX_DUMP_SEED = 9
 _CONCATENATED_SEED = 10
 _PUNCTUATED_SEED = 11
+_JOINED_LIST_SEED = 13
 _LOOKALIKE_CARRIERS = (
     "Here is the key you asked for: {e} (copy it as it is)",
     "config updated, token={e}",
@@ -547,6 +548,7 @@ def build(seed: int = 1337, per_rule: int = 24) -> list[Sample]:
         (_HEX_DUMP_SEED, leak_corpus_split.hex_dump_entries),
         (_CONCATENATED_SEED, leak_corpus_split.concatenated_entries),
         (_PUNCTUATED_SEED, leak_corpus_split.punctuated_entries),
+        (_JOINED_LIST_SEED, leak_corpus_split.joined_list_entries),
     ):
         split_rng = random.Random(seed + offset)
         # A JWT's own dots are marks too: split into punctuated groups it is not read (yet).

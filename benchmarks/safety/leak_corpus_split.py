@@ -2,7 +2,8 @@
 
 A file with a key in it shown as a hex dump (``xxd``, ``hexdump -C``, ``od``), where each line
 holds a piece of the key twice; a key split over string literals that code joins again
-(``"ghp_" + "…"``); and a key in groups set apart by punctuation (``AKIA.Q3EG.…``, table
+(``"ghp_" + "…"``) or over a list that a call joins (``"".join([…])``); and a key in groups
+set apart by punctuation (``AKIA.Q3EG.…``, table
 cells, quoted or bracketed groups). Each sample is (text, the span of it that shows the
 secret, or None for a near-miss, kind, context); ``leak_corpus`` makes them samples.
 """
@@ -166,6 +167,51 @@ def concatenated_entries(
         words = [_s(rng, ALNUM, rng.randint(3, 8)) for _ in range(rng.randint(2, 4))]
         text = "label = " + " + ".join(f'"{w}"' for w in words) + f"  # sha {_s(rng, HEX, 12)}"
         entries.append((text, None, "joined_strings", "near_miss"))
+    return entries
+
+
+_LIST_JOINS: tuple[Callable[[list[str]], str], ...] = (
+    lambda ps: "API_KEY = ''.join([" + ", ".join(f"'{p}'" for p in ps) + "])",
+    lambda ps: "const token = [\n" + "".join(f'  "{p}",\n' for p in ps) + '].join("");',
+    lambda ps: 'String key = String.join("", ' + ", ".join(f'"{p}"' for p in ps) + ");",
+    lambda ps: "SELECT CONCAT(" + ", ".join(f"'{p}'" for p in ps) + ") INTO @k;",
+    lambda ps: 'k := strings.Join([]string{"' + '", "'.join(ps) + '"}, "")',
+    lambda ps: 'sb.append("' + '").append("'.join(ps) + '");',
+)
+
+
+def joined_list_entries(
+    rng: random.Random, tokens: dict[str, Callable[[random.Random], str]], families: tuple[str, ...]
+) -> list[Entry]:
+    """A key split over a list of literals that a call joins with nothing between them
+    (Python, JavaScript, Java, SQL, Go; a ``StringBuilder`` chain); and ordinary lists joined
+    so (CSS classes, paths, names, identifiers built from parts)."""
+    entries: list[Entry] = []
+    for family in families:
+        for join in _LIST_JOINS:
+            for _ in range(2):
+                secret = tokens[family](rng)
+                size = rng.randint(3, 8)
+                pieces = [secret[i : i + size] for i in range(0, len(secret), size)]
+                pieces[0], pieces[-1] = "\x00" + pieces[0], pieces[-1] + "\x01"
+                marked = join(pieces)
+                start, end = marked.index("\x00"), marked.index("\x01") - 1
+                text = marked.replace("\x00", "").replace("\x01", "")
+                entries.append((text, text[start:end], family, "concatenated"))
+    ordinary = (
+        "classes = ['btn', 'btn-primary', 'is-active'].join('')",
+        'path = "".join(["/usr", "/local", "/share/", "fonts"])',
+        "SELECT CONCAT(first_name, ' ', last_name) AS name FROM users;",
+        "SELECT CONCAT('release-', '2026.12', '-rc2');",
+        'id := strings.Join([]string{"tenant", "eu", "billing"}, "")',
+        'sb.append("Hello, ").append(name).append("!");',
+    )
+    for text in ordinary:
+        entries.append((text, None, "joined_lists", "near_miss"))
+    for _ in range(12):
+        words = [_s(rng, ALNUM, rng.randint(3, 6)) for _ in range(rng.randint(2, 3))]
+        text = "slug = ''.join([" + ", ".join(f"'{w}'" for w in words) + "])"
+        entries.append((text, None, "joined_lists", "near_miss"))
     return entries
 
 

@@ -69,6 +69,9 @@ NEAR_MISSES = {
     "hex_dump_lookalike": ("0000 1111 2222 3333 4444 cafe babe dead beef\n" * (MB // 45))[:MB],
     "joined_literals": ('"ab" + ' * (MB // 7))[:MB],
     "joined_literal_pairs": ("x = 'AKIA' 'IOSF' . \"ODNN\" || 'EXAM';\n" * (MB // 38))[:MB],
+    # A list a megabyte long joined by a call, and many joins each looking back over a list.
+    "joined_list": ("''.join([" + "'ab', " * (MB // 6))[:MB],
+    "joined_list_calls": (("'ab', " * 700 + "].join('') ") * (MB // 4212))[:MB],
     # Groups apart by punctuation: one run of a megabyte, and paths that set the trigger off.
     "punctuated_run": ("ABCD." * (MB // 5))[:MB],
     "punctuated_paths": ("/usr/lib/abc/def/x " * (MB // 19))[:MB],

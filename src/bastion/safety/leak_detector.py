@@ -45,8 +45,8 @@ from bastion.safety.normalize import NormalizedText, holds_percent_escape, norma
 from bastion.safety.punctuated_groups import TRIGGER as PUNCTUATED_TRIGGER
 from bastion.safety.punctuated_groups import punctuated_runs
 from bastion.safety.rendered import rendered
+from bastion.safety.string_literals import LIST_TRIGGER, LiteralRun, joined_lists, literal_runs
 from bastion.safety.string_literals import TRIGGER as LITERALS_TRIGGER
-from bastion.safety.string_literals import literal_runs
 from bastion.safety.wrapped_lines import continues_a_token, wrapped_tokens
 
 __all__ = ["VAULT_SECRET_RULE", "LeakDetector", "LeakScan"]
@@ -131,8 +131,11 @@ class LeakDetector:
         # The triggers of readings that only some texts need, in a set of their own: added to
         # the rules' set, they multiplied its states until text dense with keys refilled its
         # DFA over and over (5 s per MB instead of 65 ms); apart they cost ~1 ms per MB.
-        self._triggers = _rule_set([LITERALS_TRIGGER, DUMP_TRIGGER, PUNCTUATED_TRIGGER])
+        self._triggers = _rule_set(
+            [LITERALS_TRIGGER, DUMP_TRIGGER, PUNCTUATED_TRIGGER, LIST_TRIGGER]
+        )
         self._literals_trigger, self._dump_trigger, self._punctuated_trigger = range(3)
+        self._list_trigger = 3
         # The rules also read on the text as given, and their set (a few URL rules).
         self._as_given = tuple(i for i, r in enumerate(active) if r.as_given)
         self._as_given_set = _rule_set(active[i].pattern for i in self._as_given)
@@ -183,7 +186,13 @@ class LeakDetector:
         findings += self._encoded_findings(norm, encoded, budget, 0)
         hits = set(self._triggers.Match(encoded.data) or ())
         if self._literals_trigger in hits:
-            findings += self._concatenated_findings(norm, encoded, budget)
+            findings += self._concatenated_findings(
+                norm, encoded, literal_runs(encoded.data), budget
+            )
+        if self._list_trigger in hits:
+            findings += self._concatenated_findings(
+                norm, encoded, joined_lists(encoded.data), budget
+            )
         if self._dump_trigger in hits:
             findings += self._dumped_findings(norm, encoded, budget)
         if self._punctuated_trigger in hits:
@@ -412,23 +421,28 @@ class LeakDetector:
         return found
 
     def _concatenated_findings(
-        self, norm: NormalizedText, encoded: EncodedText, budget: DecodeBudget
+        self,
+        norm: NormalizedText,
+        encoded: EncodedText,
+        runs: Iterable[LiteralRun],
+        budget: DecodeBudget,
     ) -> list[Finding]:
         """Credentials split over string literals that code joins again (``"AKIAIOSF" +
-        "ODNN7EXAMPLE"``, Python's literals side by side): the rules
-        run on the literals' contents joined, with the rest of the first and last line around
-        them (``api_key = "`` before), and a finding that takes in more than one literal is
-        reported on the characters it spans, quotes and operators included, as
-        ``concatenated:<rule>``."""
+        "ODNN7EXAMPLE"``, Python's literals side by side, ``"".join([…])``): the rules
+        run on the literals' contents joined, in their first and last quote, with the rest of
+        the line around them or around the call that joins them (``api_key = `` before), and
+        a finding that takes in more than one literal is reported on the characters it spans,
+        quotes, operators and the call included, as ``concatenated:<rule>``."""
         found: list[Finding] = []
-        for run in literal_runs(encoded.data):
+        for run in runs:
             found += self._joined_pieces_findings(
                 norm,
                 encoded,
                 run.contents,
-                (run.start, run.end),
+                run.call or (run.start, run.end),
                 kind="concatenated",
                 budget=budget,
+                quoted=(run.start, run.end),
             )
         return found
 
@@ -441,19 +455,25 @@ class LeakDetector:
         *,
         kind: str,
         budget: DecodeBudget,
+        quoted: tuple[int, int] | None = None,
     ) -> list[Finding]:
         """The rules' findings on ``pieces`` of ``encoded.data`` read joined, with the rest
         of the line around ``outer`` (the span they stand in, quotes and marks included): those
-        that take in more than one piece, as ``<kind>:<rule>``."""
+        that take in more than one piece, as ``<kind>:<rule>``. Where ``quoted`` (inside
+        ``outer``) is given, only its text before the first piece and after the last is read
+        of ``outer``: a list's quotes, not the call that joins it."""
         data = encoded.data
         if not all(data[s:e].isascii() for s, e in pieces):
             return []  # a key is ASCII; the context reads stop at other text anyway
-        kept = list(range(_ascii_context(data, outer[0]), pieces[0][0]))
+        inner = quoted or outer
+        kept = list(range(_ascii_context(data, outer[0]), outer[0]))
+        kept += range(inner[0], pieces[0][0])
         joins: list[int] = []
         for start, end in pieces:
             joins.append(len(kept))
             kept += range(start, end)
-        kept += range(pieces[-1][1], _ascii_context_after(data, outer[1]))
+        kept += range(pieces[-1][1], inner[1])
+        kept += range(outer[1], _ascii_context_after(data, outer[1]))
         return self._findings_in_characters(
             norm,
             encoded,
