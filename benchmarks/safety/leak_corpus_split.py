@@ -138,6 +138,14 @@ _JOINS: tuple[Callable[[str, str], str], ...] = (
 )
 
 
+def _unmarked(marked: str, family: str) -> Entry:
+    """A concatenated sample from text with marks around its secret: they locate it, and the
+    text has them taken out."""
+    start, end = marked.index("\x00"), marked.index("\x01") - 1
+    text = marked.replace("\x00", "").replace("\x01", "")
+    return (text, text[start:end], family, "concatenated")
+
+
 def concatenated_entries(
     rng: random.Random, tokens: dict[str, Callable[[random.Random], str]], families: tuple[str, ...]
 ) -> list[Entry]:
@@ -147,11 +155,7 @@ def concatenated_entries(
             for _ in range(3):
                 secret = tokens[family](rng)
                 at = rng.randint(1, len(secret) - 2)
-                # Marks around the secret locate it; the text has them taken out.
-                marked = join("\x00" + secret[:at], secret[at:] + "\x01")
-                start, end = marked.index("\x00"), marked.index("\x01") - 1
-                text = marked.replace("\x00", "").replace("\x01", "")
-                entries.append((text, text[start:end], family, "concatenated"))
+                entries.append(_unmarked(join("\x00" + secret[:at], secret[at:] + "\x01"), family))
     ordinary = (
         'greeting = "Hello, " + name + "!"',
         "path = '/usr/local' + '/lib/' + 'python3.11'",
@@ -194,10 +198,7 @@ def joined_list_entries(
                 size = rng.randint(3, 8)
                 pieces = [secret[i : i + size] for i in range(0, len(secret), size)]
                 pieces[0], pieces[-1] = "\x00" + pieces[0], pieces[-1] + "\x01"
-                marked = join(pieces)
-                start, end = marked.index("\x00"), marked.index("\x01") - 1
-                text = marked.replace("\x00", "").replace("\x01", "")
-                entries.append((text, text[start:end], family, "concatenated"))
+                entries.append(_unmarked(join(pieces), family))
     ordinary = (
         "classes = ['btn', 'btn-primary', 'is-active'].join('')",
         'path = "".join(["/usr", "/local", "/share/", "fonts"])',
