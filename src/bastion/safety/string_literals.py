@@ -60,11 +60,7 @@ def literal_runs(data: bytes) -> Iterator[LiteralRun]:
         if count == _MAX_RUNS:
             return
         start, end = match.span()
-        contents = tuple(
-            (start + s + 1, start + e - 1)
-            for s, e in itertools.islice(_spans(_ONE_LITERAL, data[start:end]), _MAX_LITERALS)
-        )
-        yield LiteralRun(start, contents[-1][1] + 1, contents)
+        yield _run(data, start, end, None)
 
 
 _EMPTY = r"(?:\"\"|''|``)"
@@ -123,7 +119,7 @@ def _list_after(data: bytes, call_start: int, at: int, *, go: bool) -> LiteralRu
         separator = _GO_EMPTY_SEPARATOR.match(data, call_end, call_end + 64)
         if separator is None:  # strings.Join(list, "-") joins with a separator
             return None
-        call_end = max(call_end, separator.end())
+        call_end = separator.end()
     return _run(data, start, end, (call_start, call_end))
 
 
@@ -134,7 +130,7 @@ def _list_before(data: bytes, bracket: int, at: int) -> LiteralRun | None:
         if empty is None:
             return None
         at = empty.end()
-    elif data[at : at + 1].isalnum() or data[at : at + 1] in (b"_", b"!", b"?"):
+    elif data[at : at + 1] in (b"!", b"?"):  # \b ended the word; join!/join? are not a join
         return None
     floor = max(0, bracket - _LOOK_BACK)
     # A slice, not search(data, floor, bracket): RE2's "$" does not match at an end position.
@@ -148,7 +144,7 @@ def _list_before(data: bytes, bracket: int, at: int) -> LiteralRun | None:
     return _run(data, start, end, (opening, at))
 
 
-def _run(data: bytes, start: int, end: int, call: tuple[int, int]) -> LiteralRun:
+def _run(data: bytes, start: int, end: int, call: tuple[int, int] | None) -> LiteralRun:
     contents = tuple(
         (start + s + 1, start + e - 1)
         for s, e in itertools.islice(_spans(_ONE_LITERAL, data[start:end]), _MAX_LITERALS)
